@@ -1,0 +1,47 @@
+"""Domain errors. Each carries its HTTP status; app/api/errors.py renders them as problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """An error a client can act on: a status, a short title, what was wrong and where."""
+
+    status = 400
+    title = "Bad request"
+    type_slug = "bad-request"
+
+    def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+    type_slug = "not-found"
+
+
+class InvalidInput(DomainError):
+    status = 422
+    title = "Invalid input"
+    type_slug = "invalid-input"
+
+
+class UnknownCountry(InvalidInput):
+    title = "Unknown country"
+    type_slug = "unknown-country"
+
+
+class AmbiguousCountry(InvalidInput):
+    title = "Ambiguous country"
+    type_slug = "ambiguous-country"
+
+
+class NotReady(DomainError):
+    status = 503
+    title = "Not ready"
+    type_slug = "not-ready"

@@ -1,0 +1,60 @@
+"""Typed settings, read from the environment (prefix ``ICC_EXPOSURE_``); mirrored in README."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting of the service and the CLI. Unsafe values are refused at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="ICC_EXPOSURE_", extra="ignore")
+
+    datasets_dir: Path = Field(
+        default=ROOT / "datasets", description="Folder of the dataset YAML files."
+    )
+    rules_dir: Path = Field(default=ROOT / "rules", description="Folder of the rule YAML files.")
+    host: str = Field(default="127.0.0.1", description="Address the server listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
+    workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes.")
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
+        default="info", description="Log level of the service."
+    )
+    data_dir: Path = Field(
+        default=ROOT / "var", description="Folder for state the service writes (decision log)."
+    )
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Comma-separated API keys accepted for requests."
+    )
+    admin_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Comma-separated keys for admin endpoints (reload)."
+    )
+    require_key: bool = Field(default=False, description="Every endpoint needs an API key.")
+
+    @field_validator("api_keys", "admin_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @field_validator("api_keys", "admin_keys")
+    @classmethod
+    def _keys_long_enough(cls, value: list[SecretStr]) -> list[SecretStr]:
+        for key in value:
+            if len(key.get_secret_value()) < 16:
+                raise ValueError("API keys must be at least 16 characters long")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()
