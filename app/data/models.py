@@ -1,0 +1,429 @@
+"""Pydantic models of the dataset records (datasets/*.yaml); field docs are the data dictionary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+
+# YAML gives real dates for unquoted ISO dates; strictness refuses numbers and free strings, so a
+# typo such as `2024-13-01` or `20240201` is an error instead of a silently coerced value.
+Date = Annotated[dt.date, Strict()]
+Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Iso2 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Sources = Annotated[list[NonEmpty], Field(min_length=1)]
+
+
+class Confidence(StrEnum):
+    """How well a record is established."""
+
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+CONFIDENCE_ORDER = {Confidence.low: 0, Confidence.medium: 1, Confidence.high: 2}
+
+
+class Record(BaseModel):
+    """Fields every record carries."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: Sources = Field(description="Addresses or citations a reviewer can open.")
+    confidence: Confidence = Field(description="high, medium or low.")
+    notes: str | None = Field(default=None, description="Conflicts, how decided, caveats.")
+
+
+# --- States Parties -------------------------------------------------------------------------
+
+
+def entry_into_force_for(deposit: dt.date) -> dt.date:
+    """Art. 126: the first day of the month after the 60th day following deposit.
+
+    The Statute itself entered into force on 2002-07-01 (Art. 126(1)); no state is a party
+    before that day, however early it deposited.
+    """
+    sixtieth = deposit + dt.timedelta(days=60)
+    year, month = (
+        (sixtieth.year + 1, 1) if sixtieth.month == 12 else (sixtieth.year, sixtieth.month + 1)
+    )
+    return max(dt.date(year, month, 1), dt.date(2002, 7, 1))
+
+
+class Withdrawal(BaseModel):
+    """A withdrawal notification deposited with the UN Secretary-General (Art. 127)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    notified: Date = Field(description="Date the Secretary-General received the notification.")
+    effective: Date = Field(description="Art. 127(1): one year after notification, or later.")
+    revoked: Date | None = Field(default=None, description="Date a revocation was deposited.")
+    depositary_notification: str | None = Field(default=None, description="C.N. reference.")
+    sources: Sources
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Withdrawal:
+        if self.effective < self.notified:
+            raise ValueError("withdrawal 'effective' is before 'notified'")
+        if self.revoked is not None and not (self.notified <= self.revoked < self.effective):
+            raise ValueError("'revoked' must fall between 'notified' and 'effective'")
+        try:
+            one_year = self.notified.replace(year=self.notified.year + 1)
+        except ValueError:  # 29 February
+            one_year = dt.date(self.notified.year + 1, 3, 1)
+        if self.effective < one_year:
+            raise ValueError(
+                f"Art. 127(1): a withdrawal takes effect one year after notification "
+                f"({one_year}), not {self.effective}"
+            )
+        return self
+
+    @property
+    def takes_effect(self) -> bool:
+        """A withdrawal that was not revoked takes effect on `effective`."""
+        return self.revoked is None
+
+
+class StateParty(Record):
+    """A state that is or was a party to the Rome Statute."""
+
+    iso3: Iso3
+    name: NonEmpty
+    signature: Date | None = Field(default=None, description="Date of signature, if signed.")
+    instrument: Literal["ratification", "accession", "acceptance", "approval", "succession"]
+    deposit: Date = Field(description="Deposit of the instrument with the Secretary-General.")
+    entry_into_force: Date = Field(description="Art. 126: when the Statute binds the state.")
+    withdrawals: list[Withdrawal] = Field(default_factory=list)
+    territorial: str | None = Field(default=None, description="Territorial declaration, words.")
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> StateParty:
+        if self.signature is not None and self.signature > self.deposit:
+            raise ValueError("'signature' is after 'deposit'")
+        # A successor state is bound from its independence, before its notice (Montenegro).
+        if self.entry_into_force < self.deposit and self.instrument != "succession":
+            raise ValueError("'entry_into_force' is before 'deposit'")
+        for w in self.withdrawals:
+            if w.notified < self.deposit:
+                raise ValueError("a withdrawal is notified before the instrument's deposit")
+        return self
+
+    @property
+    def art126_entry_into_force(self) -> dt.date | None:
+        """The entry into force that Art. 126 gives for the deposit (None for a succession)."""
+        return None if self.instrument == "succession" else entry_into_force_for(self.deposit)
+
+
+class Territory(Record):
+    """A place with its own ISO code that belongs to another state."""
+
+    iso3: Iso3
+    iso2: Iso2
+    name: NonEmpty
+    sovereign: Iso3 | None = Field(description="The state responsible for it; null if disputed.")
+    covered_from: Date | None = Field(
+        default=None, description="From when the sovereign's ratification covers it; null: never."
+    )
+    covered_until: Date | None = Field(default=None, description="When coverage ended, if it did.")
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Territory:
+        if self.covered_until is not None and (
+            self.covered_from is None or self.covered_until <= self.covered_from
+        ):
+            raise ValueError("'covered_until' needs an earlier 'covered_from'")
+        return self
+
+
+# --- Situations, declarations, referrals ------------------------------------------------------
+
+
+class Situation(Record):
+    """A situation under investigation by the Court."""
+
+    id: RecordId
+    name: NonEmpty
+    country: Iso3 | None = Field(description="Where the situation is; null if several.")
+    icc_number: NonEmpty
+    trigger: Literal["state_referral", "unsc_referral", "proprio_motu", "declaration_12_3"]
+    opened: Date | None = Field(default=None, description="Investigation opened.")
+
+
+class Declaration(Record):
+    """An Article 12(3) declaration accepting the Court's jurisdiction."""
+
+    id: RecordId
+    state: Iso3
+    lodged: Date
+    situation: RecordId | None = Field(description="Situation it concerns; null if none opened.")
+    period_from: Date | None = None
+    period_to: Date | None = None
+    accepted: bool | None = Field(
+        description="False where the Court or Prosecutor found it invalid; null where never "
+        "ruled on (counted as not accepted)."
+    )
+
+
+class Referral(Record):
+    """A UN Security Council referral (Art. 13(b))."""
+
+    id: RecordId
+    situation: RecordId
+    resolution: NonEmpty
+    adopted: Date
+    binds: list[Iso3] = Field(description="States the resolution obliges to cooperate fully.")
+    urges_all_states: bool = Field(description="Whether it urges (without obliging) the rest.")
+
+
+# --- People, warrants, summonses --------------------------------------------------------------
+
+
+_SCRIPT = re.compile(r"^[A-Z][a-z]{3}$")
+
+
+class Alias(BaseModel):
+    """A written form of a person's name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: NonEmpty
+    script: Annotated[str, StringConstraints(pattern=_SCRIPT.pattern)] = Field(
+        description="ISO 15924 script code: Latn, Cyrl, Arab, Hebr, Mymr ..."
+    )
+    lang: str | None = Field(default=None, description="BCP 47 language tag, if known.")
+
+
+class Role(BaseModel):
+    """An office a person held, with dates (e.g. sitting head of state)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: NonEmpty = Field(description="head_of_state, head_of_government, ... or free text.")
+    country: Iso3 | None = None
+    title: str | None = None
+    from_: Date | None = Field(default=None, alias="from")
+    to: Date | None = None
+
+    def held_on(self, day: dt.date) -> bool:
+        """Whether the role was held on ``day`` (both ends inclusive; open ends unbounded)."""
+        return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
+
+
+class Person(Record):
+    """A person named in a public ICC arrest warrant or summons."""
+
+    id: RecordId
+    name: NonEmpty
+    aliases: list[Alias] = Field(default_factory=list)
+    birth_date: Date | None = None
+    nationality: list[Iso3] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
+
+
+WarrantStatus = Literal["issued", "executed", "withdrawn", "terminated", "vacated"]
+
+
+class StatusEntry(BaseModel):
+    """One change in a warrant's status."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: Date
+    status: WarrantStatus
+    note: str | None = None
+    sources: list[NonEmpty] = Field(default_factory=list)
+
+
+class Warrant(Record):
+    """A public ICC arrest warrant."""
+
+    id: RecordId
+    person: RecordId
+    situation: RecordId
+    case: NonEmpty
+    article: Literal["58", "70"] = "58"
+    issued: Date
+    made_public: Date | None = Field(description="When unsealed or announced; null if unknown.")
+    charges: list[NonEmpty] = Field(default_factory=list)
+    history: list[StatusEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _history_consistent(self) -> Warrant:
+        first = self.history[0]
+        if first.status != "issued" or first.date != self.issued:
+            raise ValueError("history must start with {status: issued} on the 'issued' date")
+        dates = [h.date for h in self.history]
+        if dates != sorted(dates):
+            raise ValueError("history entries must be in date order")
+        if self.made_public is not None and self.made_public < self.issued:
+            raise ValueError("'made_public' is before 'issued'")
+        return self
+
+    def status_on(self, day: dt.date) -> WarrantStatus | None:
+        """The warrant's status on ``day``; None before it was issued."""
+        status: WarrantStatus | None = None
+        for entry in self.history:
+            if entry.date > day:
+                break
+            status = entry.status
+        return status
+
+    def outstanding_on(self, day: dt.date) -> bool:
+        """Issued and not yet executed, withdrawn, terminated or vacated (sealed counts too)."""
+        return self.status_on(day) == "issued"
+
+
+class Summons(Record):
+    """A summons to appear (Art. 58(7)): not a warrant, kept apart."""
+
+    id: RecordId
+    person: RecordId
+    situation: RecordId
+    case: NonEmpty
+    issued: Date
+    appeared: Date | None = None
+
+
+# --- Compliance -------------------------------------------------------------------------------
+
+
+class Failure(Record):
+    """A state that was obliged to arrest a person on its territory and did not."""
+
+    id: RecordId
+    state: Iso3
+    person: RecordId
+    warrant: RecordId
+    visit_from: Date | None = Field(
+        default=None, description="First day on its territory; null: there all along (own state)."
+    )
+    visit_to: Date | None = None
+    finding: Date | None = Field(default=None, description="Judicial finding of non-compliance.")
+    finding_ref: str | None = None
+    referred_to: list[Literal["asp", "unsc"]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Failure:
+        if self.visit_from is None:
+            if self.finding is None or self.visit_to is not None:
+                raise ValueError("a failure without 'visit_from' needs a 'finding' date")
+            return self
+        if self.visit_to is not None and self.visit_to < self.visit_from:
+            raise ValueError("'visit_to' is before 'visit_from'")
+        if self.finding is not None and self.finding < self.visit_from:
+            raise ValueError("'finding' is before the visit")
+        return self
+
+    @property
+    def complete_on(self) -> dt.date:
+        """The day the failure is on record: the visit's last day, else the finding."""
+        day = self.visit_to or self.visit_from or self.finding
+        assert day is not None  # validated above
+        return day
+
+
+class Position(Record):
+    """A state's stated position on executing a warrant."""
+
+    id: RecordId
+    state: Iso3
+    person: RecordId
+    date: Date
+    position: Literal["immunity_claimed", "will_arrest", "will_not_arrest", "other"]
+    summary: NonEmpty
+
+
+# --- Country aliases --------------------------------------------------------------------------
+
+
+class ExtraCountry(BaseModel):
+    """A country or entity pycountry does not have (Kosovo)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    iso3: Iso3
+    iso2: Iso2
+    name: NonEmpty
+    sources: Sources
+    confidence: Confidence = Confidence.high
+    notes: str | None = None
+
+
+# --- Files ------------------------------------------------------------------------------------
+
+
+class StatesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    as_of: Date
+    states: list[StateParty]
+
+
+class TerritoriesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    territories: list[Territory]
+
+
+class SituationsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    situations: list[Situation]
+
+
+class DeclarationsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    declarations: list[Declaration]
+
+
+class ReferralsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    referrals: list[Referral]
+
+
+class PeopleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    people: list[Person]
+
+
+class WarrantsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    warrants: list[Warrant]
+
+
+class SummonsesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    summonses: list[Summons]
+
+
+class ComplianceFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    failures: list[Failure]
+    positions: list[Position] = Field(default_factory=list)
+
+
+class CountryAliasesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sources: Sources
+    aliases: dict[NonEmpty, Iso3]
+    ambiguous: dict[NonEmpty, Annotated[list[Iso3], Field(min_length=2)]]
+    extra_countries: list[ExtraCountry] = Field(default_factory=list)
+
+
+#: Each dataset file and the model of its contents, in load order.
+FILES: dict[str, type[BaseModel]] = {
+    "states_parties.yaml": StatesFile,
+    "territories.yaml": TerritoriesFile,
+    "situations.yaml": SituationsFile,
+    "declarations_12_3.yaml": DeclarationsFile,
+    "referrals.yaml": ReferralsFile,
+    "people.yaml": PeopleFile,
+    "warrants.yaml": WarrantsFile,
+    "summonses.yaml": SummonsesFile,
+    "compliance.yaml": ComplianceFile,
+    "country_aliases.yaml": CountryAliasesFile,
+}
