@@ -1,0 +1,1 @@
+"""The REST API: routers, typed dependencies and problem+json error handlers."""

@@ -1,0 +1,23 @@
+"""Typed dependencies, in one place, so routes stay short."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.data import Snapshot
+from app.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def get_snapshot(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Snapshot:
+    return runtime.current.snapshot
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]

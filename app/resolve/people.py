@@ -1,0 +1,197 @@
+"""From a name typed in any script to a person: a token-level scorer built on rapidfuzz.
+
+Whole-string scorers (WRatio, token_set) accept 'Vladimir Putilin' for Putin and 'Min Aung' for
+Min Aung Hlaing. This scorer compares token by token after transliteration (anyascii):
+- every token the user typed must match a token of the alias (exactly, as an initial such as
+  'V.', or within one edit for tokens of five letters or more, two for nine or more);
+- the alias's key token (its last token, the surname in most of our names; the whole alias if
+  it is one word) must be among those matched, so a first name alone never matches;
+- Arabic articles (al-, el-) are optional, hyphens split, apostrophes vanish, order is free;
+- the score grows with how much of the alias the query covers, so a fuller name ranks first.
+A match is sure when its score is high and no other person comes close; otherwise the ranked
+candidates are returned for the user to choose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from anyascii import anyascii
+from rapidfuzz.distance import OSA
+
+from app.data.models import Person
+from app.data.snapshot import Snapshot
+from app.errors import InvalidInput
+
+_APOSTROPHES = re.compile(r"['`\u2019\u02bc\u02bb\u2018]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+PARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an", "l"})
+MAX_NAME = 200
+SURE = 0.80
+MARGIN = 0.08
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """'Omar Hassan al-Bashir' -> ('omar', 'hassan', 'bashir'); any script, via anyascii."""
+    folded = _APOSTROPHES.sub("", anyascii(text).lower())
+    out = []
+    for tok in _NON_WORD.sub(" ", folded).split():
+        if tok in PARTICLES:
+            continue
+        # Joined articles: 'albashir', 'elbeshir'; also the Arabic-script 'lbshyr'.
+        for prefix in ("al", "el"):
+            if tok.startswith(prefix) and len(tok) >= len(prefix) + 4:
+                tok = tok[len(prefix) :]
+                break
+        out.append(tok)
+    return tuple(out)
+
+
+def token_similarity(query: str, alias: str) -> float:
+    """1.0 equal, 0.9 an initial, 1 - edits/length within the edit budget, else 0."""
+    if query == alias:
+        return 1.0
+    if len(query) == 1:
+        return 0.9 if alias.startswith(query) else 0.0
+    longest = max(len(query), len(alias))
+    if min(len(query), len(alias)) < 4:
+        return 0.0
+    budget = 2 if longest >= 9 else 1 if longest >= 5 else 0
+    distance = OSA.distance(query, alias, score_cutoff=budget)
+    if distance > budget:
+        return 0.0
+    return 1.0 - 0.5 * distance / longest
+
+
+@dataclass(frozen=True)
+class AliasForm:
+    person_id: str
+    text: str
+    tokens: tuple[str, ...]
+    joined: tuple[str, ...]  # adjacent pairs joined: 'lvova belova' -> 'lvovabelova'
+
+
+def score_alias(query: tuple[str, ...], alias: AliasForm) -> float:
+    """How well the query tokens match this alias; 0 when the match is not acceptable."""
+    if not query or not alias.tokens:
+        return 0.0
+    candidates = alias.tokens + alias.joined
+    matched_alias: set[int] = set()
+    total = 0.0
+    for q in query:
+        best, best_index = 0.0, -1
+        for index, a in enumerate(candidates):
+            s = token_similarity(q, a)
+            if s > best:
+                best, best_index = s, index
+        if best == 0.0:
+            return 0.0  # a token the user typed matches nothing: a different person
+        total += best
+        if best_index < len(alias.tokens):
+            matched_alias.add(best_index)
+        else:  # a joined pair covers both of its tokens
+            pair = best_index - len(alias.tokens)
+            matched_alias.update({pair, pair + 1})
+    key = len(alias.tokens) - 1
+    if key not in matched_alias:
+        return 0.0  # first names alone, or a partial name without its key token
+    if len(query) == 1 and len(query[0]) == 1:
+        return 0.0  # a lone initial
+    mean = total / len(query)
+    coverage = len(matched_alias) / len(alias.tokens)
+    return mean * (0.85 + 0.15 * coverage)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person the query may mean, with the best score and the alias that gave it."""
+
+    person: Person
+    score: float
+    matched: str
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """The person matched for sure, or None with ranked candidates."""
+
+    query: str
+    person: Person | None
+    score: float
+    matched: str | None
+    candidates: tuple[Candidate, ...]
+
+
+class PersonResolver:
+    """Built once per Snapshot; the index holds every alias's tokens."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._people = dict(snapshot.people)
+        forms: list[AliasForm] = []
+        for person in snapshot.people.values():
+            texts = [person.name, *(a.name for a in person.aliases)]
+            seen: set[tuple[str, ...]] = set()
+            for text in texts:
+                toks = tokens(text)
+                if not toks or toks in seen:
+                    continue
+                seen.add(toks)
+                joined = tuple(toks[i] + toks[i + 1] for i in range(len(toks) - 1))
+                forms.append(AliasForm(person.id, text, toks, joined))
+        self._forms = forms
+
+    def candidates(
+        self,
+        name: str,
+        *,
+        birth_date: dt.date | None = None,
+        nationality: str | None = None,
+        limit: int = 10,
+    ) -> list[Candidate]:
+        """Every person the name may mean, best first."""
+        query = tokens(name)
+        best: dict[str, tuple[float, str]] = {}
+        for form in self._forms:
+            s = score_alias(query, form)
+            if s > 0 and s > best.get(form.person_id, (0.0, ""))[0]:
+                best[form.person_id] = (s, form.text)
+        out = []
+        for person_id, (s, text) in best.items():
+            person = self._people[person_id]
+            if birth_date and person.birth_date and person.birth_date != birth_date:
+                continue  # a different person of the same name
+            if nationality and person.nationality and nationality not in person.nationality:
+                s *= 0.8
+            out.append(Candidate(person, round(s, 4), text))
+        out.sort(key=lambda c: (-c.score, c.person.id))
+        return out[:limit]
+
+    def match(
+        self,
+        name: str,
+        *,
+        birth_date: dt.date | None = None,
+        nationality: str | None = None,
+        field: str = "person",
+    ) -> PersonMatch:
+        """The one person ``name`` means for sure, else None and the candidates."""
+        text = name.strip()
+        if not text:
+            raise InvalidInput("a name is required", field=field)
+        if len(text) > MAX_NAME:
+            raise InvalidInput(f"a name is at most {MAX_NAME} characters", field=field)
+        if text in self._people:  # a person id
+            person = self._people[text]
+            return PersonMatch(text, person, 1.0, person.id, ())
+        found = self.candidates(text, birth_date=birth_date, nationality=nationality)
+        if found:
+            top = found[0]
+            runner_up = found[1].score if len(found) > 1 else 0.0
+            if top.score >= SURE and top.score - runner_up >= MARGIN:
+                return PersonMatch(text, top.person, top.score, top.matched, tuple(found))
+        return PersonMatch(text, None, found[0].score if found else 0.0, None, tuple(found))
+
+    def get(self, person_id: str) -> Person | None:
+        return self._people.get(person_id)
