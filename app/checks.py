@@ -51,6 +51,7 @@ def person_facts(person: Person | None, day: dt.date) -> PersonFacts:
         name=person.name,
         nationality=person.nationality[0] if person.nationality else "",
         sitting_head_of_state="head_of_state" in held,
+        deceased=person.died is not None and person.died <= day,
         troika=bool(held & TROIKA),
     )
 
@@ -186,6 +187,12 @@ class Checker:
             facts = build_facts(self.snapshot, person, warrant, country, day, mode)
             out.append(Evaluated(warrant, facts, self.decide(facts)))
         return out
+
+    def worst_decision(self, person: str, country: str, day: dt.date, mode: Mode) -> Decision:
+        """The most severe decision over the person's warrants (rule tests use it)."""
+        match = self.resolve_person(person)
+        evaluated = self.evaluate(match.person, self.countries.resolve(country), day, mode)
+        return max((e.decision for e in evaluated), key=severity)
 
     # --- the check ----------------------------------------------------------------------------
 

@@ -16,7 +16,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -59,13 +61,16 @@ class Located:
         line = _own_line(node)
         for key in loc:
             child_line: int | None = None
-            if isinstance(node, CommentedMap) and key in node:
-                child_line = node.lc.key(key)[0] + 1
-                node = node[key]
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-                child_line = node.lc.item(key)[0] + 1
-                node = node[key]
-            else:
+            try:
+                if isinstance(node, CommentedMap) and key in node:
+                    child_line = node.lc.key(key)[0] + 1
+                    node = node[key]
+                elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+                    child_line = node.lc.item(key)[0] + 1
+                    node = node[key]
+                else:
+                    break
+            except (TypeError, KeyError, AttributeError):  # nodes without position data
                 break
             line = child_line
         return line
@@ -147,8 +152,26 @@ def _plain(node: Any) -> Any:
     return node
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps an impossible date (2024-13-01) as text.
+
+    ruamel raises a bare ValueError, without a line, for a timestamp that is not a real date;
+    kept as a string, the record's model rejects it with its file and line.
+    """
+
+    def construct_yaml_timestamp(self, node: ScalarNode, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(node.value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     return yaml
 

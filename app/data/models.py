@@ -223,6 +223,9 @@ class Person(Record):
     name: NonEmpty
     aliases: list[Alias] = Field(default_factory=list)
     birth_date: Date | None = None
+    died: Date | None = Field(
+        default=None, description="Date of death, where reported (a warrant may outlive it)."
+    )
     nationality: list[Iso3] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Mode = Literal["visit", "transit", "overflight"]
 WarrantState = Literal[
@@ -45,6 +45,9 @@ class PersonFacts(_Group):
         description="First nationality (ISO alpha-3), or empty.", examples=["RUS"]
     )
     sitting_head_of_state: bool = Field(description="Head of state on the date.", examples=[True])
+    deceased: bool = Field(
+        default=False, description="Reported dead on or before the date.", examples=[False]
+    )
     troika: bool = Field(
         description="Head of state, head of government or foreign minister on the date (the "
         "offices with personal immunity in customary international law).",
@@ -123,6 +126,19 @@ class CountryFacts(_Group):
         default="none",
         description="Its latest stated position on this person's warrant by the date.",
     )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CountryFacts:
+        # What the Snapshot can never produce; lint reasons over possible records only.
+        if self.state_party and self.former_party:
+            raise ValueError("a State Party is not a former party")
+        if self.territory_excluded and (self.state_party or self.former_party):
+            raise ValueError("an excluded territory's sovereign is a party: it is not bound")
+        if self.residual_duty and not self.former_party:
+            raise ValueError("only a former party has a residual duty")
+        if self.withdrawal_pending and not self.state_party:
+            raise ValueError("a pending withdrawal belongs to a State Party")
+        return self
 
 
 class FactRecord(_Group):

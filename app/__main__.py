@@ -1,0 +1,5 @@
+"""``python -m app``: the CLI."""
+
+from app.cli import main
+
+main()

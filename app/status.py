@@ -1,0 +1,228 @@
+"""A country's (or territory's) relation to the Rome Statute on a date: status and timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.data.snapshot import Snapshot
+from app.resolve.countries import Country
+
+
+class TimelineEvent(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    date: dt.date = Field(description="When it happened.", examples=["2024-02-01"])
+    event: str = Field(
+        description="signature, deposit, entry_into_force, withdrawal_notified, "
+        "withdrawal_effective, withdrawal_revoked, coverage_from, coverage_until, "
+        "declaration_12_3, unsc_referral, noncompliance_finding",
+        examples=["entry_into_force"],
+    )
+    detail: str = Field(description="What, in words.", examples=["Statute in force (Art. 126)"])
+    sources: list[str] = Field(description="Sources of the record.")
+
+
+class ComplianceItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str = Field(examples=["mongolia-putin-2024"])
+    person: str = Field(examples=["putin-vladimir"])
+    visit_from: dt.date | None = Field(examples=["2024-09-02"])
+    visit_to: dt.date | None = Field(examples=["2024-09-03"])
+    finding: dt.date | None = Field(
+        description="Judicial non-compliance finding.", examples=["2024-10-24"]
+    )
+    sources: list[str]
+
+
+class CountryStatus(BaseModel):
+    """Status on the date asked about, and everything dated that bears on it."""
+
+    model_config = ConfigDict(frozen=True)
+    iso2: str = Field(examples=["MN"])
+    iso3: str = Field(examples=["MNG"])
+    name: str = Field(examples=["Mongolia"])
+    date: dt.date = Field(description="The date asked about.", examples=["2025-06-01"])
+    state_party: bool = Field(description="Bound by the Rome Statute on the date.")
+    party_since: dt.date | None = Field(
+        description="Entry into force for it.", examples=["2002-07-01"]
+    )
+    former_party: bool = Field(description="Its withdrawal has taken effect by the date.")
+    withdrawal_pending: bool = Field(description="Withdrawal notified, not yet effective.")
+    withdrawal_effective: dt.date | None = Field(description="When a withdrawal takes effect.")
+    territory_of: str | None = Field(description="Sovereign, for a territory.", examples=[None])
+    territory_excluded: bool = Field(description="Sovereign is a party; ratification excludes it.")
+    confidence: str | None = Field(
+        description="Confidence of the membership record.", examples=["high"]
+    )
+    notes: str | None = Field(description="Conflicts and caveats of the membership record.")
+    timeline: list[TimelineEvent] = Field(description="Dated events, oldest first.")
+    declarations_12_3: list[str] = Field(description="Art. 12(3) declarations (ids).")
+    referrals: list[str] = Field(description="Security Council referrals that bind it (ids).")
+    compliance: list[ComplianceItem] = Field(description="Its compliance record.")
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.territory_of:
+            out.append(
+                f"territory of {self.territory_of}"
+                + (" (excluded from its ratification)" if self.territory_excluded else "")
+            )
+        if self.party_since:
+            out.append(f"in force since {self.party_since}")
+        if self.withdrawal_pending:
+            out.append(f"withdrawal pending, effective {self.withdrawal_effective}")
+        if self.former_party:
+            out.append(f"former party: withdrawal effective {self.withdrawal_effective}")
+        for e in self.timeline:
+            out.append(f"{e.date}  {e.event:22} {e.detail}")
+        for c in self.compliance:
+            out.append(f"compliance: {c.id} (finding {c.finding or 'none'})")
+        return out
+
+
+def country_status(snapshot: Snapshot, country: Country, day: dt.date) -> CountryStatus:
+    m = snapshot.membership(country.iso3, day)
+    timeline: list[TimelineEvent] = []
+    territory = snapshot.territories.get(country.iso3)
+    state = snapshot.states.get(
+        territory.sovereign if territory and territory.sovereign else country.iso3
+    )
+    if state is not None:
+        src = list(state.sources)
+        if state.signature:
+            timeline.append(
+                TimelineEvent(
+                    date=state.signature,
+                    event="signature",
+                    detail=f"{state.name} signed the Statute",
+                    sources=src,
+                )
+            )
+        timeline.append(
+            TimelineEvent(
+                date=state.deposit,
+                event="deposit",
+                detail=f"{state.instrument} deposited by {state.name}",
+                sources=src,
+            )
+        )
+        timeline.append(
+            TimelineEvent(
+                date=state.entry_into_force,
+                event="entry_into_force",
+                detail=f"Statute in force for {state.name} (Art. 126)",
+                sources=src,
+            )
+        )
+        for w in state.withdrawals:
+            wsrc = list(w.sources)
+            timeline.append(
+                TimelineEvent(
+                    date=w.notified,
+                    event="withdrawal_notified",
+                    detail="withdrawal notified to the UN Secretary-General",
+                    sources=wsrc,
+                )
+            )
+            if w.revoked:
+                timeline.append(
+                    TimelineEvent(
+                        date=w.revoked,
+                        event="withdrawal_revoked",
+                        detail="withdrawal revoked before taking effect",
+                        sources=wsrc,
+                    )
+                )
+            else:
+                timeline.append(
+                    TimelineEvent(
+                        date=w.effective,
+                        event="withdrawal_effective",
+                        detail="withdrawal takes effect (Art. 127(1))",
+                        sources=wsrc,
+                    )
+                )
+    if territory is not None:
+        tsrc = list(territory.sources)
+        if territory.covered_from:
+            timeline.append(
+                TimelineEvent(
+                    date=territory.covered_from,
+                    event="coverage_from",
+                    detail=f"{territory.sovereign}'s ratification covers {territory.name}",
+                    sources=tsrc,
+                )
+            )
+        if territory.covered_until:
+            timeline.append(
+                TimelineEvent(
+                    date=territory.covered_until,
+                    event="coverage_until",
+                    detail=f"coverage of {territory.name} ends",
+                    sources=tsrc,
+                )
+            )
+    declarations = [d for d in snapshot.declarations if d.state == country.iso3]
+    for d in declarations:
+        accepted = {True: "accepted", False: "not accepted", None: "never ruled on"}[d.accepted]
+        timeline.append(
+            TimelineEvent(
+                date=d.lodged,
+                event="declaration_12_3",
+                detail=f"Art. 12(3) declaration {d.id} ({accepted})",
+                sources=list(d.sources),
+            )
+        )
+    referrals = [r for r in snapshot.referrals if country.iso3 in r.binds]
+    for r in referrals:
+        timeline.append(
+            TimelineEvent(
+                date=r.adopted,
+                event="unsc_referral",
+                detail=f"{r.resolution} binds it",
+                sources=list(r.sources),
+            )
+        )
+    failures = [f for f in snapshot.failures if f.state == country.iso3]
+    for f in failures:
+        if f.finding:
+            timeline.append(
+                TimelineEvent(
+                    date=f.finding,
+                    event="noncompliance_finding",
+                    detail=f"non-compliance finding ({f.person})",
+                    sources=list(f.sources),
+                )
+            )
+    timeline.sort(key=lambda e: e.date)
+    record = territory or state
+    return CountryStatus(
+        iso2=country.iso2,
+        iso3=country.iso3,
+        name=country.name,
+        date=day,
+        state_party=m.state_party,
+        party_since=m.party_since if m.state_party else None,
+        former_party=m.former_party,
+        withdrawal_pending=m.withdrawal_pending,
+        withdrawal_effective=m.withdrawal_effective,
+        territory_of=country.sovereign,
+        territory_excluded=m.territory_excluded,
+        confidence=record.confidence.value if record else None,
+        notes=record.notes if record else None,
+        timeline=timeline,
+        declarations_12_3=[d.id for d in declarations],
+        referrals=[r.id for r in referrals],
+        compliance=[
+            ComplianceItem(
+                id=f.id,
+                person=f.person,
+                visit_from=f.visit_from,
+                visit_to=f.visit_to,
+                finding=f.finding,
+                sources=list(f.sources),
+            )
+            for f in failures
+        ],
+    )
