@@ -30,6 +30,8 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/icc-exposure data validate
+	$(BIN)/icc-exposure rules lint
+	$(BIN)/icc-exposure rules test
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -36,7 +36,7 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(people_app, name="people")
 app.add_typer(countries_app, name="countries")
 
-out = Console()
+out = Console(soft_wrap=True)  # long explanations stay one line each when piped
 err = Console(stderr=True)
 
 DatasetsOpt = Annotated[

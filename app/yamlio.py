@@ -102,8 +102,8 @@ def _own_line(node: Any) -> int | None:
 
 
 def _is_tag(part: int | str) -> bool:
-    # pydantic adds union / function tags such as 'function-after[...]' to locations.
-    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+    # pydantic adds union tags ('function-after[...]', our '<all>') to locations.
+    return isinstance(part, str) and ("[" in part or part.startswith(("function-", "<")))
 
 
 def _message(err: Any) -> str:
@@ -116,6 +116,7 @@ def _message(err: Any) -> str:
         "input" in err
         and err.get("type") not in ("missing",)
         and not isinstance(err["input"], dict | list)
+        and repr(err["input"]) not in msg
     ):
         msg = f"{msg} (got {err['input']!r})"
     return msg

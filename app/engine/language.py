@@ -16,8 +16,10 @@ from typing import Annotated, Any, Union
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -136,7 +138,11 @@ class Leaf(BaseModel):
 
     def describe(self) -> str:
         op, value = self.operation
-        shown = [str(v) for v in value] if isinstance(value, list) else value
+        shown = (
+            "[" + ", ".join(_show(v) for v in value) + "]"
+            if isinstance(value, list)
+            else _show(value)
+        )
         return f"{self.fact} {op} {shown}"
 
 
@@ -155,7 +161,29 @@ class Not(BaseModel):
     not_: Condition = Field(alias="not", description="The condition does not hold.")
 
 
-Condition = Annotated[Union[All, Any_, Not, Leaf], Field(union_mode="left_to_right")]  # noqa: UP007
+def _kind(value: Any) -> str:
+    """Pick the condition's kind by its key, so errors come from that kind alone."""
+    if isinstance(value, dict):
+        for key in ("all", "any", "not"):
+            if key in value:
+                return f"<{key}>"
+        return "<test>"
+    if isinstance(value, All):
+        return "<all>"
+    if isinstance(value, Any_):
+        return "<any>"
+    return "<not>" if isinstance(value, Not) else "<test>"
+
+
+Condition = Annotated[
+    Union[  # noqa: UP007
+        Annotated[All, Tag("<all>")],
+        Annotated[Any_, Tag("<any>")],
+        Annotated[Not, Tag("<not>")],
+        Annotated[Leaf, Tag("<test>")],
+    ],
+    Discriminator(_kind),
+]
 
 
 class Outcome(BaseModel):
