@@ -5,12 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from fastapi import FastAPI
+import fastapi_offline
+from fastapi import Depends, FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import errors
-from app.api.routes import meta
+from app.api.middleware import ServiceMiddleware
+from app.api.routes import admin, countries, exposure, meta, people, rules
+from app.api.security import require_api_key
 from app.logs import configure
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
@@ -22,19 +29,35 @@ Does an International Criminal Court arrest warrant expose a person to arrest in
 date, how strongly, and why? Every answer cites its legal basis and the dataset records (with
 their sources) it rests on.
 
-**Public record only**: warrants still under seal are unknown to this service.
+**Public record only**: warrants still under seal are unknown to this service; an exposure of
+`none` means no public warrant, not no warrant. Errors are RFC 9457 problem+json. Every response
+carries `X-Datasets-Version` and `X-Rules-Version`.
 """
+
+TAGS = [
+    {"name": "exposure", "description": "The check: person, country, date, mode."},
+    {"name": "people", "description": "People with public warrants; the world view."},
+    {"name": "countries", "description": "States Parties as a timeline; territories."},
+    {"name": "rules", "description": "The rulebook and its schema."},
+    {"name": "datasets", "description": "The facts: files, counts, as-of date, sources."},
+    {"name": "meta", "description": "Health and readiness."},
+    {"name": "admin", "description": "Reload (admin key)."},
+]
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the lifespan loads the datasets once before the first request."""
+    """Build the app; the lifespan loads datasets and rules once and warms the check."""
     settings = settings or get_settings()
     configure(settings.log_level)
     runtime = Runtime(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime.load()
+        loaded = runtime.load()
+        # One check before the first request, so that request is not the slow one.
+        snapshot = loaded.snapshot
+        loaded.checker.check("putin-vladimir", "JPN", snapshot.as_of)
         yield
 
     app = FastAPI(
@@ -42,8 +65,42 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     errors.install(app)
+    key = [Depends(require_api_key)]
     app.include_router(meta.router)
+    for module in (exposure, people, countries, rules):
+        app.include_router(module.router, dependencies=key)
+    app.include_router(admin.router)
+    app.add_middleware(ServiceMiddleware, runtime=runtime)
+    _offline_docs(app)
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """/docs and /redoc from assets shipped in a Python package: no CDN."""
+    app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="icc-exposure API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="icc-exposure API",
+            redoc_js_url="/docs-assets/redoc.standalone.js",
+            redoc_favicon_url="/docs-assets/favicon.png",
+            with_google_fonts=False,
+        )

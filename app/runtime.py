@@ -40,7 +40,7 @@ class Runtime:
         with self._lock:
             self._current = loaded
         log.info(
-            "datasets loaded",
+            "datasets and rules loaded",
             extra={"datasets_version": snapshot.version, "rules_version": rulebook.version},
         )
         return loaded

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,18 @@ class Settings(BaseSettings):
     admin_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="Comma-separated keys for admin endpoints (reload)."
     )
-    require_key: bool = Field(default=False, description="Every endpoint needs an API key.")
+    require_key: bool = Field(
+        default=False, description="Every endpoint (but /healthz, /readyz) needs an API key."
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted (413 beyond)."
+    )
+
+    @model_validator(mode="after")
+    def _safe(self) -> Settings:
+        if self.require_key and not self.api_keys:
+            raise ValueError("ICC_EXPOSURE_REQUIRE_KEY is set but ICC_EXPOSURE_API_KEYS is empty")
+        return self
 
     @field_validator("api_keys", "admin_keys", mode="before")
     @classmethod

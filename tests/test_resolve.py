@@ -138,7 +138,9 @@ def test_empty_or_overlong_country_is_invalid(countries: CountryResolver, typed:
 # --- people ---------------------------------------------------------------------------------
 
 
-def test_name_matching_evaluation_set(people: PersonResolver) -> None:
+def test_name_matching_evaluation_set(
+    people: PersonResolver, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The labelled set: zero false positives and recall of at least 0.95 (printed)."""
     pairs = load_file(PAIRS).data["pairs"]
     scripts = {p["script"] for p in pairs}
@@ -161,10 +163,11 @@ def test_name_matching_evaluation_set(people: PersonResolver) -> None:
             tn += 1
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
-    print(
-        f"\nname matching: {len(pairs)} pairs, precision {precision:.3f}, recall {recall:.3f} "
-        f"(tp {tp}, fp {fp}, fn {fn}, tn {tn})"
-    )
+    with capsys.disabled():  # shown in every run, not only on failure
+        print(
+            f"\nname matching: {len(pairs)} pairs, precision {precision:.3f}, "
+            f"recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn}, tn {tn})"
+        )
     assert fp == 0, wrong
     assert recall >= 0.95, wrong
 

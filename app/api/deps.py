@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from app.checks import Checker
 from app.data import Snapshot
 from app.runtime import Runtime
 
@@ -21,3 +22,10 @@ def get_snapshot(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Snapshot:
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+
+
+def get_checker(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Checker:
+    return runtime.current.checker
+
+
+CheckerDep = Annotated[Checker, Depends(get_checker)]

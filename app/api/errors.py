@@ -58,7 +58,7 @@ def install(app: FastAPI) -> None:
         errors = [
             {
                 "field": _where(tuple(e.get("loc", ()))),
-                "message": str(e.get("msg", "")),
+                "message": str(e.get("msg", "")).removeprefix("Value error, "),
                 **({"input": e["input"]} if isinstance(e.get("input"), str | int | float) else {}),
             }
             for e in exc.errors()

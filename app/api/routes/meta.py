@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from app.api.deps import RuntimeDep, SnapshotDep
 from app.errors import NotReady
 
-router = APIRouter(tags=["meta"])
+router = APIRouter()
 
 
 class Health(BaseModel):
@@ -62,7 +62,8 @@ NOTICE = (
 )
 
 
-@router.get("/healthz", operation_id="meta-healthz", summary="The process is alive")
+@router.get("/healthz", operation_id="meta-healthz",
+    tags=["meta"], summary="The process is alive")
 async def healthz() -> Health:
     return Health(status="ok")
 
@@ -70,6 +71,7 @@ async def healthz() -> Health:
 @router.get(
     "/readyz",
     operation_id="meta-readyz",
+    tags=["meta"],
     summary="Datasets loaded and the service warmed",
     responses={503: {"description": "Not ready yet (problem+json)."}},
 )
@@ -82,6 +84,7 @@ async def readyz(runtime: RuntimeDep) -> Ready:
 @router.get(
     "/v1/datasets",
     operation_id="datasets-info",
+    tags=["datasets"],
     summary="The datasets: files, counts, as-of date, hash and sources",
 )
 async def datasets(snapshot: SnapshotDep) -> DatasetsInfo:

@@ -1,0 +1,139 @@
+"""Request and response shapes of the API that are not the domain's own (Verdict, CountryStatus)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from app.engine.facts import Mode
+from app.engine.language import Exposure
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def strict_iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic alone would read '0' as 1970-01-01."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("a date must be written YYYY-MM-DD (ISO 8601)")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a calendar date") from None
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(strict_iso_date)]
+PersonText = Annotated[str, Field(min_length=1, max_length=200)]
+CountryText = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ExposureRequest(BaseModel):
+    """One question: is this person exposed in this country on this date?"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person: PersonText = Field(
+        description="A name in any script, or a person id.", examples=["Путин"]
+    )
+    country: CountryText = Field(
+        description="Country or territory: name, alias or ISO code.", examples=["Mongolia"]
+    )
+    date: IsoDate | None = Field(
+        default=None, description="YYYY-MM-DD; today (UTC) when absent.", examples=["2025-06-01"]
+    )
+    mode: Mode = Field(default="visit", description="visit, transit or overflight.")
+    birth_date: IsoDate | None = Field(
+        default=None, description="Narrows the name match.", examples=["1952-10-07"]
+    )
+    nationality: CountryText | None = Field(
+        default=None, description="Narrows the name match.", examples=["Russia"]
+    )
+
+
+class Candidate(BaseModel):
+    id: str = Field(description="Person id.", examples=["putin-vladimir"])
+    name: str = Field(description="Full name.", examples=["Vladimir Vladimirovich Putin"])
+    matched: str = Field(description="The alias that matched.", examples=["Путин"])
+    score: float = Field(description="0 to 1.", examples=[0.93])
+    sure: bool = Field(description="The match is sure (no other person comes close).")
+
+
+class PeopleSearch(BaseModel):
+    query: str = Field(description="The name as typed.", examples=["Putin"])
+    match: Candidate | None = Field(description="The sure match, if any.")
+    candidates: list[Candidate] = Field(description="Ranked candidates.")
+
+
+class PersonSummary(BaseModel):
+    id: str = Field(examples=["putin-vladimir"])
+    name: str = Field(examples=["Vladimir Vladimirovich Putin"])
+    warrants: int = Field(description="Public warrants against the person.", examples=[1])
+    outstanding: int = Field(description="Of which outstanding on the as-of date.", examples=[1])
+
+
+class CountryRow(BaseModel):
+    iso2: str = Field(examples=["JP"])
+    iso3: str = Field(examples=["JPN"])
+    name: str = Field(examples=["Japan"])
+    state_party: bool = Field(description="Bound by the Rome Statute on the date.")
+    territory_of: str | None = Field(description="Sovereign, for a territory.", examples=[None])
+
+
+class CountryList(BaseModel):
+    date: dt.date = Field(description="The date asked about.", examples=["2025-06-01"])
+    count: int = Field(description="Rows returned.", examples=[125])
+    countries: list[CountryRow]
+
+
+class WorldEntry(BaseModel):
+    iso2: str = Field(examples=["MN"])
+    iso3: str = Field(examples=["MNG"])
+    name: str = Field(examples=["Mongolia"])
+    exposure: Exposure = Field(examples=["medium"])
+    obligation: bool = Field(examples=[True])
+    state_party: bool = Field(examples=[True])
+    rule: str | None = Field(
+        description="The rule that set the exposure.", examples=["noncompliance-record"]
+    )
+    reason: str = Field(
+        description="That rule's title.",
+        examples=["The state has already failed to arrest this person"],
+    )
+
+
+class WorldView(BaseModel):
+    person: str = Field(description="Person id.", examples=["putin-vladimir"])
+    name: str = Field(examples=["Vladimir Vladimirovich Putin"])
+    date: dt.date = Field(examples=["2025-06-01"])
+    mode: Mode = Field(examples=["visit"])
+    counts: dict[str, int] = Field(
+        description="Countries by exposure.", examples=[{"high": 120, "medium": 3, "low": 120}]
+    )
+    countries: list[WorldEntry]
+
+
+class RuleInfo(BaseModel):
+    id: str = Field(examples=["state-party-obligation"])
+    title: str = Field(examples=["A State Party must arrest and surrender"])
+    where: str = Field(description="file:line.", examples=["rules/obligation.yaml:6"])
+    priority: int = Field(examples=[10])
+    basis: list[str] = Field(examples=[["Rome Statute art. 89(1)"]])
+    then: dict[str, Any] = Field(
+        description="The outcome.", examples=[{"exposure": "high", "obligation": True}]
+    )
+    when: dict[str, Any] = Field(description="The condition, as written.")
+
+
+class RulesInfo(BaseModel):
+    version: str = Field(description="Rulebook content hash.", examples=["sha256:9a0b..."])
+    files: list[str] = Field(examples=[["rules/obligation.yaml"]])
+    rules: list[RuleInfo]
+
+
+class ReloadResult(BaseModel):
+    datasets: str = Field(description="Datasets version now serving.")
+    rules: str = Field(description="Rules version now serving.")

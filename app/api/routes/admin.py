@@ -1,0 +1,31 @@
+"""Administration: reload datasets and rules without a restart (admin key)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from app.api.deps import RuntimeDep
+from app.api.models import ReloadResult
+from app.api.security import AdminKey
+from app.errors import InvalidInput
+from app.yamlio import FileProblems
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminKey])
+
+
+@router.post(
+    "/reload",
+    operation_id="admin-reload",
+    summary="Reload datasets and rules; on any problem the last good generation keeps serving",
+    responses={422: {"description": "The new files have problems; nothing changed."}},
+)
+async def reload(runtime: RuntimeDep) -> ReloadResult:
+    try:
+        loaded = await run_in_threadpool(runtime.load)
+    except FileProblems as exc:
+        raise InvalidInput(
+            f"{len(exc.problems)} problem(s); the previous datasets and rules keep serving",
+            problems=[str(p) for p in exc.problems],
+        ) from None
+    return ReloadResult(datasets=loaded.snapshot.version, rules=loaded.rulebook.version)

@@ -1,0 +1,133 @@
+"""People with public ICC warrants or summonses, and a person's exposure around the world."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from app.api.deps import CheckerDep
+from app.api.models import Candidate, IsoDate, PeopleSearch, PersonSummary, WorldEntry, WorldView
+from app.checks import severity
+from app.data.models import Person, Summons, Warrant
+from app.engine.facts import Mode
+from app.errors import NotFound
+
+router = APIRouter(prefix="/v1/people", tags=["people"])
+
+
+class PersonDetail(BaseModel):
+    person: Person = Field(description="Names, aliases in every script, roles, sources.")
+    warrants: list[Warrant] = Field(description="Public arrest warrants with status history.")
+    summonses: list[Summons] = Field(description="Summonses to appear (not warrants).")
+
+
+@router.get("", operation_id="people-search", summary="Search people by name, in any script")
+async def people_search(
+    checker: CheckerDep,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="A name; omit to list everyone.",
+            examples=["Путин"],
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Most candidates returned.")] = 10,
+) -> PeopleSearch | list[PersonSummary]:
+    snapshot = checker.snapshot
+    if q is None:
+        return [
+            PersonSummary(
+                id=p.id,
+                name=p.name,
+                warrants=len(snapshot.warrants_of(p.id)),
+                outstanding=len(snapshot.outstanding_warrants(p.id, snapshot.as_of)),
+            )
+            for p in sorted(snapshot.people.values(), key=lambda p: p.id)
+        ]
+    match = checker.people.match(q, field="q")
+    sure = match.person.id if match.person else None
+    candidates = [
+        Candidate(
+            id=c.person.id,
+            name=c.person.name,
+            matched=c.matched,
+            score=c.score,
+            sure=c.person.id == sure,
+        )
+        for c in match.candidates[:limit]
+    ]
+    return PeopleSearch(
+        query=q, match=next((c for c in candidates if c.sure), None), candidates=candidates
+    )
+
+
+def _person(checker: CheckerDep, person_id: str) -> Person:
+    person = checker.snapshot.people.get(person_id)
+    if person is None:
+        raise NotFound(f"no person with id {person_id!r}", field="path:person_id")
+    return person
+
+
+PersonId = Annotated[
+    str, Path(max_length=100, description="Person id.", examples=["putin-vladimir"])
+]
+
+
+@router.get(
+    "/{person_id}",
+    operation_id="people-get",
+    summary="A person: names, aliases, warrants with status history, sources",
+    responses={404: {"description": "No such person id (problem+json)."}},
+)
+async def people_get(checker: CheckerDep, person_id: PersonId) -> PersonDetail:
+    person = _person(checker, person_id)
+    snapshot = checker.snapshot
+    return PersonDetail(
+        person=person,
+        warrants=list(snapshot.warrants_of(person.id)),
+        summonses=[s for s in snapshot.summonses if s.person == person.id],
+    )
+
+
+@router.get(
+    "/{person_id}/world",
+    operation_id="people-world",
+    summary="The person's exposure in every country and territory on a date (the map)",
+    responses={404: {"description": "No such person id (problem+json)."}},
+)
+async def people_world(
+    checker: CheckerDep,
+    person_id: PersonId,
+    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default today (UTC).")] = None,
+    mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
+) -> WorldView:
+    person = _person(checker, person_id)
+    day = date or dt.datetime.now(dt.UTC).date()
+    rows: list[WorldEntry] = []
+    counts: dict[str, int] = {}
+    for country in checker.countries.all():
+        evaluated = checker.evaluate(person, country, day, mode)
+        worst = max(evaluated, key=lambda e: severity(e.decision))
+        rule_id = worst.decision.decided_by.get("exposure")
+        placed = checker.rulebook.by_id.get(rule_id) if rule_id else None
+        rows.append(
+            WorldEntry(
+                iso2=country.iso2,
+                iso3=country.iso3,
+                name=country.name,
+                exposure=worst.decision.exposure,
+                obligation=worst.decision.obligation,
+                state_party=worst.facts.country.state_party,
+                rule=rule_id,
+                reason=placed.rule.title if placed else "no rule decided",
+            )
+        )
+        counts[worst.decision.exposure.value] = counts.get(worst.decision.exposure.value, 0) + 1
+    return WorldView(
+        person=person.id, name=person.name, date=day, mode=mode, counts=counts, countries=rows
+    )
