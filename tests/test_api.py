@@ -251,7 +251,7 @@ def test_country_status_on_a_date(
 ) -> None:
     status = live.get(f"/v1/countries/{name}", params={"date": date}).json()
     assert (status["iso3"], status["state_party"]) == (iso3, state_party)
-    assert status["iso2"] and status["timeline"] or iso3 == "USA"
+    assert (status["iso2"] and status["timeline"]) or iso3 == "USA"
 
 
 def test_country_status_carries_declarations_referrals_and_compliance(live: httpx.Client) -> None:

@@ -62,8 +62,7 @@ NOTICE = (
 )
 
 
-@router.get("/healthz", operation_id="meta-healthz",
-    tags=["meta"], summary="The process is alive")
+@router.get("/healthz", operation_id="meta-healthz", tags=["meta"], summary="The process is alive")
 async def healthz() -> Health:
     return Health(status="ok")
 
