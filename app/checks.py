@@ -18,7 +18,7 @@ from app.data.models import CONFIDENCE_ORDER, Confidence, Person, Warrant
 from app.data.snapshot import Membership, Snapshot
 from app.engine.facts import CountryFacts, FactRecord, Mode, PersonFacts, QueryFacts, WarrantFacts
 from app.engine.language import EXPOSURE_RANK, Exposure
-from app.engine.rulebook import ENGINE_VERSION, Decision, Rulebook
+from app.engine.rulebook import ENGINE_VERSION, Decision, PlacedRule, Rulebook, aggregate
 from app.errors import InvalidInput
 from app.resolve.countries import Country, CountryResolver
 from app.resolve.people import PersonMatch, PersonResolver
@@ -150,28 +150,34 @@ class Checker:
         self.versions = Versions(
             datasets=snapshot.version, rules=rulebook.version, engine=ENGINE_VERSION
         )
-        self._memo: OrderedDict[FactRecord, Decision] = OrderedDict()
+        self._memo: OrderedDict[tuple[Any, ...], tuple[PlacedRule, ...]] = OrderedDict()
         self._memo_lock = threading.Lock()
         self.memo_hits = 0
         self.memo_misses = 0
 
     # --- evaluation ---------------------------------------------------------------------------
 
-    def decide(self, facts: FactRecord) -> Decision:
-        """The rulebook's decision for a fact record, memoised on it."""
+    def fired(self, facts: FactRecord) -> tuple[PlacedRule, ...]:
+        """The rules that fire for a fact record: durable-rules runs once per distinct value of
+        the facts the conditions test; the rest is a memo hit."""
+        key = self.rulebook.key(facts)
         with self._memo_lock:
-            found = self._memo.get(facts)
+            found = self._memo.get(key)
             if found is not None:
-                self._memo.move_to_end(facts)
+                self._memo.move_to_end(key)
                 self.memo_hits += 1
                 return found
-        decision = self.rulebook.decide(facts)
+        fired = tuple(self.rulebook.fire(facts))
         with self._memo_lock:
             self.memo_misses += 1
-            self._memo[facts] = decision
+            self._memo[key] = fired
             if len(self._memo) > MEMO_SIZE:
                 self._memo.popitem(last=False)
-        return decision
+        return fired
+
+    def decide(self, facts: FactRecord) -> Decision:
+        """The decision for a fact record, explanations rendered for it."""
+        return aggregate(self.fired(facts), facts.flat())
 
     def evaluate(
         self, person: Person | None, country: Country, day: dt.date, mode: Mode

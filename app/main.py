@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from app import __version__
 from app.api import errors
 from app.api.middleware import ServiceMiddleware
-from app.api.routes import admin, countries, exposure, meta, people, rules
+from app.api.routes import admin, batch, countries, exposure, meta, people, rules
 from app.api.security import require_api_key
 from app.logs import configure
 from app.runtime import Runtime
@@ -39,6 +39,7 @@ TAGS = [
     {"name": "people", "description": "People with public warrants; the world view."},
     {"name": "countries", "description": "States Parties as a timeline; territories."},
     {"name": "rules", "description": "The rulebook and its schema."},
+    {"name": "batch", "description": "Itineraries and streamed batches of legs."},
     {"name": "datasets", "description": "The facts: files, counts, as-of date, sources."},
     {"name": "meta", "description": "Health and readiness."},
     {"name": "admin", "description": "Reload (admin key)."},
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     key = [Depends(require_api_key)]
     app.include_router(meta.router)
-    for module in (exposure, people, countries, rules):
+    for module in (exposure, people, countries, rules, batch):
         app.include_router(module.router, dependencies=key)
     app.include_router(admin.router)
     app.add_middleware(ServiceMiddleware, runtime=runtime)

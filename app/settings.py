@@ -43,6 +43,18 @@ class Settings(BaseSettings):
         default=1_048_576, ge=1024, description="Largest request body accepted (413 beyond)."
     )
 
+    batch_max_bytes: int = Field(
+        default=512 * 1_048_576,
+        ge=1024,
+        description="Largest streamed batch body (POST /v1/batch).",
+    )
+    batch_max_rows: int = Field(
+        default=2_000_000, ge=1, description="Most rows answered in one streamed batch."
+    )
+    max_itineraries: int = Field(
+        default=1000, ge=1, description="Most itineraries in one POST /v1/itineraries (413 beyond)."
+    )
+
     @model_validator(mode="after")
     def _safe(self) -> Settings:
         if self.require_key and not self.api_keys:

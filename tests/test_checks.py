@@ -147,7 +147,10 @@ def test_the_memo_runs_the_engine_once_per_distinct_fact_record(
     for _ in range(5):
         fresh.check("Putin", "Japan", d("2024-01-01"))
     assert (fresh.memo_misses, fresh.memo_hits) == (1, 4)
-    fresh.check("Putin", "Germany", d("2024-01-01"))  # a different country, same facts otherwise
+    # Another date with the same tested facts: the explanation names the new date, no new run.
+    later = fresh.check("Putin", "Japan", d("2024-06-01"))
+    assert fresh.memo_misses == 1 and "2024-06-01" in later.summary
+    fresh.check("Putin", "United States", d("2024-01-01"))  # a non-party: other facts
     assert fresh.memo_misses == 2
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from typing import Any
 
 import pytest
 
@@ -222,3 +224,51 @@ def test_snapshot_is_immutable(snapshot: Snapshot) -> None:
 
 def test_version_is_a_content_hash(snapshot: Snapshot) -> None:
     assert snapshot.version.startswith("sha256:") and len(snapshot.version) == 71
+
+
+def test_facts_only_change_on_change_dates(checker: Any) -> None:
+    """Between two consecutive boundaries every day gives the same tested facts: what makes
+    splitting a stay at the boundaries exact, and the batch's interval cache correct."""
+    from app.itinerary import boundaries
+
+    people = [None, *checker.snapshot.people]
+    countries = [
+        "JPN",
+        "MNG",
+        "HUN",
+        "UKR",
+        "SDN",
+        "PHL",
+        "BDI",
+        "FRA",
+        "DEU",
+        "USA",
+        "TJK",
+        "GRL",
+        "ITA",
+        "LBY",
+    ]
+    rng = random.Random(11)
+    checked = 0
+    for person_id in people:
+        person = checker.snapshot.people.get(person_id) if person_id else None
+        for iso3 in rng.sample(countries, 5):
+            country = checker.countries.get(iso3)
+            cuts = boundaries(checker, person_id, iso3)
+            for _ in range(4):
+                day = dt.date(2002, 1, 1) + dt.timedelta(days=rng.randint(0, 9500))
+                start = max((c for c in cuts if c <= day), default=dt.date(1998, 1, 1))
+                if start == dt.date(1998, 1, 1):
+                    continue
+                for mode in ("visit", "overflight"):
+                    a = [
+                        checker.rulebook.key(e.facts)
+                        for e in checker.evaluate(person, country, day, mode)
+                    ]
+                    b = [
+                        checker.rulebook.key(e.facts)
+                        for e in checker.evaluate(person, country, start, mode)
+                    ]
+                    assert a == b, (person_id, iso3, day, start)
+                    checked += 1
+    assert checked > 300

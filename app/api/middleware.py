@@ -32,7 +32,9 @@ class ServiceMiddleware:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        limit = self.runtime.settings.max_body_bytes
+        settings = self.runtime.settings
+        streamed = scope.get("path") == "/v1/batch"
+        limit = settings.batch_max_bytes if streamed else settings.max_body_bytes
         status = {"code": 500, "started": False}
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")

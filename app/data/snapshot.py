@@ -299,11 +299,18 @@ class Snapshot:
         if person_id is not None:
             for warrant in self.warrants_of(person_id):
                 days.update(h.date for h in warrant.history)
+                if warrant.made_public:
+                    days.add(warrant.made_public)
+            for p in self.positions:
+                if p.person == person_id and p.state in countries:
+                    days.add(p.date)
             for f in self.failures:
                 if f.person == person_id and f.state in countries:
                     days.add(f.complete_on + ONE_DAY)
             person = self.people.get(person_id)
             if person is not None:
+                if person.died:
+                    days.add(person.died)
                 for role in person.roles:
                     if role.from_:
                         days.add(role.from_)

@@ -11,7 +11,7 @@ from typing import Any
 from app import __version__
 from app.engine.durable import CompiledRulebook
 from app.engine.facts import FactRecord
-from app.engine.language import EXPOSURE_RANK, Exposure, Rule, RuleFile
+from app.engine.language import EXPOSURE_RANK, Exposure, Rule, RuleFile, facts_of
 from app.engine.reference import Failed, holds, why_not
 from app.yamlio import FileProblems, Located, Problem, load_file, load_text
 
@@ -63,10 +63,28 @@ class Rulebook:
     files: tuple[str, ...]
     version: str
     compiled: CompiledRulebook = field(repr=False, compare=False)
+    _tested: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_tested", self.tested)
 
     @property
     def by_id(self) -> dict[str, PlacedRule]:
         return {p.rule.id: p for p in self.rules}
+
+    @property
+    def tested(self) -> tuple[str, ...]:
+        """The facts some rule's condition tests: all that can change which rules fire."""
+        names: set[str] = set()
+        for placed in self.rules:
+            names |= facts_of(placed.rule.when)
+        return tuple(sorted(names))
+
+    def key(self, facts: FactRecord) -> tuple[Any, ...]:
+        """What decides which rules fire: the tested facts' values (names and dates that only
+        appear in explanations are left out, so equal decisions share one engine run)."""
+        flat = facts.flat()
+        return tuple(flat[name] for name in self._tested)
 
     def fire(self, facts: FactRecord) -> list[PlacedRule]:
         """The rules the engine fires for ``facts``, highest priority first, then file order."""
@@ -98,7 +116,7 @@ class Rulebook:
         return out
 
 
-def aggregate(fired: list[PlacedRule], flat: dict[str, Any]) -> Decision:
+def aggregate(fired: list[PlacedRule] | tuple[PlacedRule, ...], flat: dict[str, Any]) -> Decision:
     """Exposure and obligation each come from the highest-priority fired rule that sets them."""
     exposure: Exposure | None = None
     obligation: bool | None = None

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app.api.deps import CheckerDep
-from app.api.models import CountryList, CountryRow, IsoDate
+from app.api.models import CountryList, CountryRow
 from app.status import CountryStatus, country_status
+from app.types import IsoDate
 
 router = APIRouter(prefix="/v1/countries", tags=["countries"])
 

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from app.api.deps import CheckerDep
-from app.api.models import CountryText, ExposureRequest, IsoDate, PersonText
+from app.api.models import ExposureRequest
 from app.engine.facts import Mode
+from app.types import CountryText, IsoDate, PersonText
 from app.verdict import Verdict
 
 router = APIRouter(prefix="/v1", tags=["exposure"])

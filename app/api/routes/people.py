@@ -9,11 +9,12 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from app.api.deps import CheckerDep
-from app.api.models import Candidate, IsoDate, PeopleSearch, PersonSummary, WorldEntry, WorldView
+from app.api.models import Candidate, PeopleSearch, PersonSummary, WorldEntry, WorldView
 from app.checks import severity
 from app.data.models import Person, Summons, Warrant
 from app.engine.facts import Mode
 from app.errors import NotFound
+from app.types import IsoDate
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
 

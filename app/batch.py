@@ -1,0 +1,430 @@
+"""Batches of legs, streamed: NDJSON or CSV in, NDJSON or CSV out, one record per input row.
+
+A row: ``id, person, country, arrive, depart, mode, birth_date, nationality`` (``date`` is taken
+for ``arrive``). Every row gets a result or an error record (with its row number), in input
+order; a bad row never stops the batch. Memory does not grow with the input: rows are read,
+answered and written one at a time, and the caches below are bounded.
+
+Speed: answers depend only on what a row asks, so the rendered answer is memoised on the row's
+fields (without its id); each distinct name and country is resolved once; and underneath, the
+Checker memoises decisions on the fact record, so durable-rules runs once per distinct record.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, TextIO
+
+from app.checks import Checker, severity
+from app.errors import DomainError
+from app.itinerary import MAX_STAY_DAYS, boundaries
+from app.resolve.countries import Country
+from app.resolve.people import MAX_NAME, PersonMatch
+from app.types import strict_iso_date
+
+Format = Literal["csv", "ndjson"]
+FIELDS = ("id", "person", "country", "arrive", "depart", "mode", "birth_date", "nationality")
+KEY_FIELDS = FIELDS[1:]
+CSV_OUT = (
+    "row", "id", "status", "person_id", "person_name", "country", "arrive", "depart", "mode",
+    "exposure", "obligation", "worst_start", "worst_end", "segments", "summary", "error", "field",
+)  # fmt: skip
+CACHE_LIMIT = 200_000
+CHUNK_ROWS = 512
+MODES = ("visit", "transit", "overflight")
+ONE_DAY = dt.timedelta(days=1)
+#: Stands for the segment's first day in a cached explanation; filled in per leg.
+DAY = "\u2063DAY\u2063"
+RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """What holds on every day between two change dates, rendered once."""
+
+    exposure: str
+    obligation: bool
+    rules_json: str  # ["rule-a","rule-b"]
+    summary_json: str  # a JSON string literal with DAY where the date goes
+    summary_text: str  # the same, plain, for CSV
+
+
+@dataclass
+class Stats:
+    """What a batch did, for the CLI's summary and the API's logs."""
+
+    rows: int = 0
+    errors: int = 0
+    by_exposure: dict[str, int] = field(default_factory=dict)
+    obligations: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A row's answer rendered once (in the output format), reused for every row that asks the
+    same: after the row number and id, the rest of the JSON object or of the CSV line."""
+
+    ok: bool
+    exposure: str | None
+    obligation: bool
+    tail: str
+
+
+def _csv_cell(value: str) -> str:
+    if '"' in value or "," in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+class BatchRunner:
+    """Answers rows against one Checker; keep one per batch (its caches are per batch)."""
+
+    def __init__(
+        self, checker: Checker, max_rows: int | None = None, fmt_out: Format = "ndjson"
+    ) -> None:
+        self.checker = checker
+        self.max_rows = max_rows
+        self.fmt_out = fmt_out
+        self._person_json: dict[tuple[str | None, str | None], tuple[str, str]] = {}
+        self.stats = Stats()
+        self._people: dict[tuple[str, str, str], PersonMatch] = {}
+        self._countries: dict[str, Country | DomainError] = {}
+        self._bounds: dict[tuple[str | None, str], list[dt.date]] = {}
+        self._intervals: dict[tuple[str | None, str, str, int], Interval] = {}
+        self._answers: dict[tuple[str, ...], Answer] = {}
+
+    # --- one row ------------------------------------------------------------------------------
+
+    def answer(self, values: tuple[str, ...]) -> Answer:
+        """The answer for a row's fields (person ... nationality), memoised."""
+        found = self._answers.get(values)
+        if found is not None:
+            return found
+        answer = self._compute(values)
+        if len(self._answers) >= CACHE_LIMIT:
+            self._answers.clear()  # bounded memory whatever the input's variety
+        self._answers[values] = answer
+        return answer
+
+    def _person(self, name: str, birth: str, nationality: str) -> PersonMatch:
+        key = (name, birth, nationality)
+        match = self._people.get(key)
+        if match is None:
+            born = strict_iso_date(birth) if birth else None
+            match = self.checker.resolve_person(name, born, nationality or None)
+            if len(self._people) >= CACHE_LIMIT:
+                self._people.clear()
+            self._people[key] = match
+        return match
+
+    def _country(self, text: str) -> Country:
+        found = self._countries.get(text)
+        if found is None:
+            try:
+                found = self.checker.countries.resolve(text)
+            except DomainError as exc:
+                found = exc
+            if len(self._countries) >= CACHE_LIMIT:
+                self._countries.clear()
+            self._countries[text] = found
+        if isinstance(found, DomainError):
+            raise found
+        return found
+
+    def _compute(self, values: tuple[str, ...]) -> Answer:
+        person, country, arrive, depart, mode, birth, nationality = values
+        _error = self._error
+        if not person:
+            return _error("a person is required", "person")
+        if len(person) > MAX_NAME:
+            return _error(f"a name is at most {MAX_NAME} characters", "person")
+        if not country:
+            return _error("a country is required", "country")
+        try:
+            first = strict_iso_date(arrive)
+        except ValueError as exc:
+            return _error(str(exc), "arrive")
+        try:
+            last = strict_iso_date(depart) if depart else first
+        except ValueError as exc:
+            return _error(str(exc), "depart")
+        if last < first:
+            return _error("'depart' is before 'arrive'", "depart")
+        if (last - first).days > MAX_STAY_DAYS:
+            return _error(f"a stay is at most {MAX_STAY_DAYS} days", "depart")
+        mode = mode or "visit"
+        if mode not in MODES:
+            return _error(f"mode is one of {', '.join(MODES)}, not {mode!r}", "mode")
+        try:
+            where = self._country(country)
+            match = self._person(person, birth, nationality)
+        except DomainError as exc:
+            return _error(exc.detail, exc.field)
+        except ValueError as exc:  # a malformed birth date
+            return _error(str(exc), "birth_date")
+        return self._leg(match, where, first, last, mode)
+
+    def _leg(
+        self, match: PersonMatch, country: Country, first: dt.date, last: dt.date, mode: str
+    ) -> Answer:
+        """A stay cut at the change dates inside it; each piece's verdict comes from the cache
+        of intervals between change dates (every day in one is alike, but for its date)."""
+        person_id = match.person.id if match.person else None
+        key = (person_id, country.iso3)
+        bounds = self._bounds.get(key)
+        if bounds is None:
+            bounds = self._bounds[key] = boundaries(self.checker, person_id, country.iso3)
+        i, j = bisect_right(bounds, first), bisect_right(bounds, last)
+        pieces = []
+        for k in range(i, j + 1):
+            start = first if k == i else bounds[k - 1]
+            end = last if k == j else bounds[k] - ONE_DAY
+            pieces.append((start, end, self._interval(match, country, mode, k, start)))
+        w_start, w_end, worst = max(
+            pieces, key=lambda p: (RANK[p[2].exposure], p[2].obligation, -p[0].toordinal())
+        )
+        person = match.person
+        day = w_start.isoformat()
+        if self.fmt_out == "csv":
+            cells = [
+                "ok",
+                person.id if person else "",
+                person.name if person else "",
+                country.iso3,
+                first.isoformat(),
+                last.isoformat(),
+                mode,
+                worst.exposure,
+                "true" if worst.obligation else "false",
+                day,
+                w_end.isoformat(),
+                str(len(pieces)),
+                worst.summary_text.replace(DAY, day),
+                "",
+                "",
+            ]
+            tail = ",".join(_csv_cell(c) for c in cells) + "\r\n"
+            return Answer(True, worst.exposure, worst.obligation, tail)
+        person_json, candidates = self._who(match)
+        segments = ",".join(
+            f'{{"start":"{s.isoformat()}","end":"{e.isoformat()}","exposure":"{iv.exposure}",'
+            f'"obligation":{"true" if iv.obligation else "false"},"rules":{iv.rules_json}}}'
+            for s, e, iv in pieces
+        )
+        tail = (
+            f'"status":"ok","person":{person_json},"candidates":{candidates},'
+            f'"country":"{country.iso3}","arrive":"{first.isoformat()}",'
+            f'"depart":"{last.isoformat()}","mode":"{mode}","exposure":"{worst.exposure}",'
+            f'"obligation":{"true" if worst.obligation else "false"},'
+            f'"worst":{{"start":"{day}","end":"{w_end.isoformat()}"}},'
+            f'"summary":{worst.summary_json.replace(DAY, day)},"segments":[{segments}]}}\n'
+        )
+        return Answer(True, worst.exposure, worst.obligation, tail)
+
+    def _who(self, match: PersonMatch) -> tuple[str, str]:
+        """The person and candidates as JSON, once per person matched."""
+        person = match.person
+        key = (person.id if person else None, match.matched if person else match.query)
+        found = self._person_json.get(key)
+        if found is None:
+            person_json = (
+                json.dumps(
+                    {"id": person.id, "name": person.name, "matched": match.matched},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )
+                if person
+                else "null"
+            )
+            candidates = "[]" if person else json.dumps([c.person.id for c in match.candidates[:3]])
+            found = (person_json, candidates)
+            if len(self._person_json) >= CACHE_LIMIT:
+                self._person_json.clear()
+            self._person_json[key] = found
+        return found
+
+    def _error(self, message: str, where: str | None) -> Answer:
+        return _error(message, where, self.fmt_out)
+
+    def _interval(
+        self, match: PersonMatch, country: Country, mode: str, index: int, day: dt.date
+    ) -> Interval:
+        person_id = match.person.id if match.person else None
+        key = (person_id, country.iso3, mode, index)
+        found = self._intervals.get(key)
+        if found is not None:
+            return found
+        evaluated = self.checker.evaluate(match.person, country, day, mode)  # type: ignore[arg-type]
+        worst = max(evaluated, key=lambda e: severity(e.decision))
+        decision = worst.decision
+        rules: list[str] = []
+        for e in evaluated:
+            rules.extend(
+                f.placed.rule.id for f in e.decision.fired if f.placed.rule.id not in rules
+            )
+        decisive = self.checker.rulebook.by_id.get(decision.decided_by.get("exposure", ""))
+        flat = {**worst.facts.flat(), "query.date": DAY}
+        summary = decisive.rule.render(flat) if decisive else f"Exposure {decision.exposure.value}."
+        found = Interval(
+            exposure=decision.exposure.value,
+            obligation=decision.obligation,
+            rules_json=json.dumps(rules, separators=(",", ":")),
+            summary_json=json.dumps(summary, ensure_ascii=False),
+            summary_text=summary,
+        )
+        if len(self._intervals) >= CACHE_LIMIT:
+            self._intervals.clear()
+        self._intervals[key] = found
+        return found
+
+    # --- streams ------------------------------------------------------------------------------
+
+    def rows(self, stream: TextIO, fmt: Format) -> Iterator[tuple[int, str, tuple[str, ...] | str]]:
+        """(row number, id, fields) per input row, or (row number, id, error text)."""
+        if fmt == "csv":
+            yield from self._csv_rows(stream)
+        else:
+            yield from self._ndjson_rows(stream)
+
+    def _csv_rows(self, stream: TextIO) -> Iterator[tuple[int, str, tuple[str, ...] | str]]:
+        reader = csv.reader(stream)
+        header = next(reader, None)
+        if header is None:
+            return
+        names = [h.strip().lower() for h in header]
+        if "arrive" not in names and "date" in names:
+            names[names.index("date")] = "arrive"
+        index = {name: i for i, name in enumerate(names)}
+        if "person" not in index or "country" not in index or "arrive" not in index:
+            yield 1, "", "the CSV header needs person, country and arrive (or date) columns"
+            return
+        picks = [index.get(name) for name in KEY_FIELDS]
+        id_at = index.get("id")
+        width = len(names)
+        row_number = 1
+        for row in reader:
+            row_number += 1
+            if not row:
+                continue
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            ident = row[id_at] if id_at is not None else ""
+            yield row_number, ident, tuple(row[i].strip() if i is not None else "" for i in picks)
+
+    def _ndjson_rows(self, stream: TextIO) -> Iterator[tuple[int, str, tuple[str, ...] | str]]:
+        for row_number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield row_number, "", f"not valid JSON: {exc.msg} at column {exc.colno}"
+                continue
+            if not isinstance(obj, dict):
+                yield row_number, "", "each line must be a JSON object"
+                continue
+            if "arrive" not in obj and "date" in obj:
+                obj["arrive"] = obj["date"]
+            ident = obj.get("id")
+            values = tuple(_text(obj.get(name)) for name in KEY_FIELDS)
+            yield row_number, "" if ident is None else _text(ident), values
+
+    def run(self, stream: TextIO, fmt_in: Format, fmt_out: Format) -> Iterator[str]:
+        """Output text, in chunks of many records; the CSV header first."""
+        if fmt_out != self.fmt_out:  # answers are cached in one format
+            self.fmt_out = fmt_out
+            self._answers.clear()
+        if fmt_out == "csv":
+            yield ",".join(CSV_OUT) + "\r\n"
+        buffer: list[str] = []
+        stats = self.stats
+        for row_number, ident, values in self.rows(stream, fmt_in):
+            if self.max_rows is not None and stats.rows >= self.max_rows:
+                buffer.append(
+                    _render_error(
+                        row_number,
+                        ident,
+                        f"batch limit of {self.max_rows} rows reached; "
+                        "the remaining rows were not read",
+                        None,
+                        fmt_out,
+                    )
+                )
+                stats.errors += 1
+                break
+            stats.rows += 1
+            if isinstance(values, str):
+                stats.errors += 1
+                buffer.append(_render_error(row_number, ident, values, None, fmt_out))
+            else:
+                answer = self.answer(values)
+                if not answer.ok:
+                    stats.errors += 1
+                elif answer.exposure is not None:
+                    stats.by_exposure[answer.exposure] = (
+                        stats.by_exposure.get(answer.exposure, 0) + 1
+                    )
+                    stats.obligations += answer.obligation
+                buffer.append(_render(row_number, ident, answer, fmt_out))
+            if len(buffer) >= CHUNK_ROWS:
+                yield "".join(buffer)
+                buffer.clear()
+        if buffer:
+            yield "".join(buffer)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _error(message: str, where: str | None, fmt: Format) -> Answer:
+    if fmt == "csv":
+        cells = ["error", *([""] * 12), message, where or ""]
+        return Answer(False, None, False, ",".join(_csv_cell(c) for c in cells) + "\r\n")
+    tail = json.dumps(
+        {"status": "error", "error": message, "field": where},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )[1:]
+    return Answer(False, None, False, tail + "\n")
+
+
+def _render(row: int, ident: str, answer: Answer, fmt: Format) -> str:
+    if fmt == "ndjson":
+        return f'{{"row":{row},"id":{json.dumps(ident, ensure_ascii=False)},{answer.tail}'
+    return f"{row},{_csv_cell(ident)},{answer.tail}"
+
+
+def _render_error(row: int, ident: str, message: str, where: str | None, fmt: Format) -> str:
+    return _render(row, ident, _error(message, where, fmt), fmt)
+
+
+def format_for(name: str | None, default: Format = "csv") -> Format:
+    """A format from a file name or media type."""
+    if not name:
+        return default
+    lowered = name.lower()
+    if "ndjson" in lowered or "jsonl" in lowered or lowered.endswith(".json"):
+        return "ndjson"
+    if "csv" in lowered:
+        return "csv"
+    return default
+
+
+def run_text(checker: Checker, text: str, fmt_in: Format, fmt_out: Format) -> str:
+    """A whole batch in memory (tests, small inputs)."""
+    return "".join(BatchRunner(checker).run(io.StringIO(text, newline=""), fmt_in, fmt_out))
+
+
+def iter_lines(chunks: Iterable[str]) -> Iterator[str]:
+    """Output records one by one from ``run``'s chunks."""
+    for chunk in chunks:
+        yield from chunk.splitlines(keepends=True)

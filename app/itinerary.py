@@ -1,0 +1,233 @@
+"""Itineraries: legs (country, arrive, depart, mode) checked segment by segment.
+
+A stay that spans a change (an entry into force, a withdrawal taking effect, a warrant issued or
+executed, a compliance record, the datasets' as-of date) is split at the change dates; the leg
+reports the worst segment with its dates and every segment's verdict. Facts only change on those
+dates, so evaluating each segment on its first day is exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.checks import Checker, severity
+from app.engine.facts import Mode
+from app.engine.language import EXPOSURE_RANK, Exposure
+from app.errors import InvalidInput
+from app.resolve.countries import Country
+from app.resolve.people import PersonMatch
+from app.types import CountryText, IsoDate, PersonText
+from app.verdict import CountryRef, PersonRef
+
+ONE_DAY = dt.timedelta(days=1)
+MAX_STAY_DAYS = 3660
+
+
+class Leg(BaseModel):
+    """One stay (or a day visit, a transit landing, an overflight)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[str, Field(max_length=200)] | None = Field(
+        default=None, description="The caller's leg id, echoed back.", examples=["leg-1"]
+    )
+    country: CountryText = Field(description="Country or territory.", examples=["Mongolia"])
+    arrive: IsoDate = Field(description="First day there.", examples=["2024-09-02"])
+    depart: IsoDate | None = Field(
+        default=None,
+        description="Last day there; the arrival day if absent.",
+        examples=["2024-09-03"],
+    )
+    mode: Mode = Field(default="visit", description="visit, transit or overflight.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Leg:
+        if self.depart is not None and self.depart < self.arrive:
+            raise ValueError("'depart' is before 'arrive'")
+        if self.depart is not None and (self.depart - self.arrive).days > MAX_STAY_DAYS:
+            raise ValueError(f"a stay is at most {MAX_STAY_DAYS} days")
+        return self
+
+
+class Traveller(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: PersonText = Field(description="Name in any script, or a person id.", examples=["Putin"])
+    birth_date: IsoDate | None = Field(default=None, description="Narrows the name match.")
+    nationality: CountryText | None = Field(default=None, description="Narrows the name match.")
+
+
+class Itinerary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    traveller: Traveller
+    legs: list[Leg] = Field(min_length=1, max_length=200, description="In travel order.")
+
+
+class Segment(BaseModel):
+    start: dt.date = Field(description="First day of the segment.", examples=["2024-09-02"])
+    end: dt.date = Field(description="Last day of the segment.", examples=["2024-09-03"])
+    exposure: Exposure = Field(examples=["high"])
+    obligation: bool = Field(examples=[True])
+    rules: list[str] = Field(
+        description="Rules fired (all warrants).", examples=[["state-party-obligation"]]
+    )
+    summary: str = Field(description="The decisive reason.")
+
+
+class LegResult(BaseModel):
+    id: str | None = Field(description="The caller's leg id.", examples=["leg-1"])
+    index: int = Field(description="Position of the leg in the itinerary (0-based).", examples=[0])
+    country: CountryRef
+    arrive: dt.date
+    depart: dt.date
+    mode: Mode
+    exposure: Exposure = Field(description="The worst segment's exposure.", examples=["high"])
+    obligation: bool = Field(description="The worst segment's obligation.", examples=[True])
+    worst: Segment = Field(description="The worst segment, with its dates.")
+    segments: list[Segment] = Field(description="Every segment, in order.")
+
+
+class LegError(BaseModel):
+    id: str | None = Field(description="The caller's leg id.")
+    index: int = Field(description="Position of the leg in the itinerary (0-based).")
+    error: str = Field(
+        description="What was wrong.", examples=["no country or territory is called 'Atlantis'"]
+    )
+    field: str | None = Field(default=None, description="Where.", examples=["country"])
+
+
+class ItineraryResult(BaseModel):
+    person: PersonRef | None = Field(description="The traveller matched; null when none for sure.")
+    candidates: list[PersonRef] = Field(description="'Did you mean' when no sure match.")
+    exposure: Exposure = Field(description="Highest exposure over all legs.", examples=["high"])
+    first_obligation: int | None = Field(
+        description="Index of the first leg where a state must arrest.", examples=[1]
+    )
+    counts: dict[str, int] = Field(
+        description="Legs by exposure.", examples=[{"high": 1, "low": 2}]
+    )
+    legs: list[LegResult | LegError] = Field(description="One result or error per leg, in order.")
+
+
+def boundaries(checker: Checker, person_id: str | None, iso3: str) -> list[dt.date]:
+    """The days on which the facts for (person, country) change, the as-of date's next day
+    included: a stay is cut at each of these, and between two of them every day is the same."""
+    snapshot = checker.snapshot
+    days = set(snapshot.change_dates(person_id, iso3))
+    days.add(snapshot.as_of + ONE_DAY)
+    return sorted(days)
+
+
+def segments_of(
+    checker: Checker,
+    match: PersonMatch,
+    country: Country,
+    arrive: dt.date,
+    depart: dt.date,
+    mode: Mode,
+) -> list[Segment]:
+    """The stay cut at every change date inside it, each piece with its verdict."""
+    person = match.person
+    cuts = [
+        day
+        for day in boundaries(checker, person.id if person else None, country.iso3)
+        if arrive < day <= depart
+    ]
+    starts = [arrive, *cuts]
+    out: list[Segment] = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] - ONE_DAY if i + 1 < len(starts) else depart
+        evaluated = checker.evaluate(person, country, start, mode)
+        worst = max(evaluated, key=lambda e: severity(e.decision))
+        decision = worst.decision
+        decisive = decision.decided_by.get("exposure")
+        summary = next(
+            (f.explanation for f in decision.fired if f.placed.rule.id == decisive),
+            f"Exposure {decision.exposure.value}.",
+        )
+        rules: list[str] = []
+        for e in evaluated:
+            rules.extend(
+                f.placed.rule.id for f in e.decision.fired if f.placed.rule.id not in rules
+            )
+        out.append(
+            Segment(
+                start=start,
+                end=end,
+                exposure=decision.exposure,
+                obligation=decision.obligation,
+                rules=rules,
+                summary=summary,
+            )
+        )
+    return out
+
+
+def worst_segment(segments: list[Segment]) -> Segment:
+    """The most severe segment; the earliest among equals."""
+    return max(
+        segments, key=lambda s: (EXPOSURE_RANK[s.exposure], int(s.obligation), -s.start.toordinal())
+    )
+
+
+def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> LegResult:
+    country = checker.countries.resolve(leg.country)
+    depart = leg.depart or leg.arrive
+    segments = segments_of(checker, match, country, leg.arrive, depart, leg.mode)
+    worst = worst_segment(segments)
+    return LegResult(
+        id=leg.id,
+        index=index,
+        country=CountryRef(
+            iso2=country.iso2, iso3=country.iso3, name=country.name, territory_of=country.sovereign
+        ),
+        arrive=leg.arrive,
+        depart=depart,
+        mode=leg.mode,
+        exposure=worst.exposure,
+        obligation=worst.obligation,
+        worst=worst,
+        segments=segments,
+    )
+
+
+def check_itinerary(checker: Checker, itinerary: Itinerary) -> ItineraryResult:
+    """Every leg, in order; a bad leg is an error record and the others go on."""
+    t = itinerary.traveller
+    match = checker.resolve_person(t.name, t.birth_date, t.nationality)
+    legs: list[LegResult | LegError] = []
+    for index, leg in enumerate(itinerary.legs):
+        try:
+            legs.append(check_leg(checker, match, leg, index))
+        except InvalidInput as exc:
+            legs.append(LegError(id=leg.id, index=index, error=exc.detail, field=exc.field))
+    results = [leg for leg in legs if isinstance(leg, LegResult)]
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.exposure.value] = counts.get(r.exposure.value, 0) + 1
+    return ItineraryResult(
+        person=PersonRef(
+            id=match.person.id,
+            name=match.person.name,
+            matched=match.matched,
+            score=round(match.score, 4),
+        )
+        if match.person
+        else None,
+        candidates=[]
+        if match.person
+        else [
+            PersonRef(id=c.person.id, name=c.person.name, matched=c.matched, score=c.score)
+            for c in match.candidates[:5]
+        ],
+        exposure=max(
+            (r.exposure for r in results), key=EXPOSURE_RANK.__getitem__, default=Exposure.none
+        ),
+        first_obligation=next((r.index for r in results if r.obligation), None),
+        counts=counts,
+        legs=legs,
+    )
