@@ -35,7 +35,9 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/snapshot.py
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/batch.py
+	bash bench/api.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

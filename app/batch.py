@@ -35,7 +35,10 @@ CSV_OUT = (
     "row", "id", "status", "person_id", "person_name", "country", "arrive", "depart", "mode",
     "exposure", "obligation", "worst_start", "worst_end", "segments", "summary", "error", "field",
 )  # fmt: skip
-CACHE_LIMIT = 200_000
+# Bounds on the per-batch caches: memory stays flat whatever the input size (rendered rows are
+# about 1 KB each; the other caches hold small objects).
+ANSWER_LIMIT = 20_000
+CACHE_LIMIT = 100_000
 CHUNK_ROWS = 512
 MODES = ("visit", "transit", "overflight")
 ONE_DAY = dt.timedelta(days=1)
@@ -92,6 +95,7 @@ class BatchRunner:
         self.max_rows = max_rows
         self.fmt_out = fmt_out
         self._person_json: dict[tuple[str | None, str | None], tuple[str, str]] = {}
+        self._dates: dict[str, dt.date] = {}
         self.stats = Stats()
         self._people: dict[tuple[str, str, str], PersonMatch] = {}
         self._countries: dict[str, Country | DomainError] = {}
@@ -107,7 +111,7 @@ class BatchRunner:
         if found is not None:
             return found
         answer = self._compute(values)
-        if len(self._answers) >= CACHE_LIMIT:
+        if len(self._answers) >= ANSWER_LIMIT:
             self._answers.clear()  # bounded memory whatever the input's variety
         self._answers[values] = answer
         return answer
@@ -122,6 +126,15 @@ class BatchRunner:
                 self._people.clear()
             self._people[key] = match
         return match
+
+    def _date(self, text: str) -> dt.date:
+        day = self._dates.get(text)
+        if day is None:
+            day = strict_iso_date(text)
+            if len(self._dates) >= CACHE_LIMIT:
+                self._dates.clear()
+            self._dates[text] = day
+        return day
 
     def _country(self, text: str) -> Country:
         found = self._countries.get(text)
@@ -147,11 +160,11 @@ class BatchRunner:
         if not country:
             return _error("a country is required", "country")
         try:
-            first = strict_iso_date(arrive)
+            first = self._date(arrive)
         except ValueError as exc:
             return _error(str(exc), "arrive")
         try:
-            last = strict_iso_date(depart) if depart else first
+            last = self._date(depart) if depart else first
         except ValueError as exc:
             return _error(str(exc), "depart")
         if last < first:
@@ -397,9 +410,16 @@ def _error(message: str, where: str | None, fmt: Format) -> Answer:
     return Answer(False, None, False, tail + "\n")
 
 
+def _json_text(text: str) -> str:
+    """A JSON string literal; plain ids (the usual case) skip the encoder."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _render(row: int, ident: str, answer: Answer, fmt: Format) -> str:
     if fmt == "ndjson":
-        return f'{{"row":{row},"id":{json.dumps(ident, ensure_ascii=False)},{answer.tail}'
+        return f'{{"row":{row},"id":{_json_text(ident)},{answer.tail}'
     return f"{row},{_csv_cell(ident)},{answer.tail}"
 
 

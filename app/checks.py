@@ -34,6 +34,9 @@ from app.verdict import (
 
 TROIKA = {"head_of_state", "head_of_government", "minister_foreign_affairs", "foreign_minister"}
 MEMO_SIZE = 65_536
+ANSWER_CACHE = 20_000
+#: Stands for the decision id in a cached answer; every response gets a fresh one.
+DECISION_PLACEHOLDER = "d-" + "0" * 32
 
 
 def _role_key(role: str) -> str:
@@ -154,6 +157,8 @@ class Checker:
         self._memo_lock = threading.Lock()
         self.memo_hits = 0
         self.memo_misses = 0
+        self._matches: dict[tuple[str, dt.date | None, str | None], PersonMatch] = {}
+        self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 
     # --- evaluation ---------------------------------------------------------------------------
 
@@ -208,10 +213,51 @@ class Checker:
         birth_date: dt.date | None = None,
         nationality: str | None = None,
     ) -> PersonMatch:
+        key = (name, birth_date, nationality)
+        found = self._matches.get(key)
+        if found is not None:
+            return found
         nat = None
         if nationality:
             nat = self.countries.resolve(nationality, field="nationality").iso3
-        return self.people.match(name, birth_date=birth_date, nationality=nat)
+        match = self.people.match(name, birth_date=birth_date, nationality=nat)
+        if len(self._matches) >= MEMO_SIZE:
+            self._matches.clear()
+        self._matches[key] = match
+        return match
+
+    def check_json(
+        self,
+        person: str,
+        country: str,
+        day: dt.date,
+        mode: Mode = "visit",
+        *,
+        birth_date: dt.date | None = None,
+        nationality: str | None = None,
+    ) -> tuple[bytes, str]:
+        """The Verdict as JSON and its decision id. An answer depends only on the question and
+        this generation's data and rules, so its JSON is made once and reused with a new id."""
+        key = (person, country, day, mode, birth_date, nationality)
+        decision_id = "d-" + uuid.uuid4().hex
+        with self._memo_lock:
+            template = self._answers.get(key)
+            if template is not None:
+                self._answers.move_to_end(key)
+        if template is None:
+            verdict = self.check(
+                person, country, day, mode, birth_date=birth_date, nationality=nationality
+            )
+            template = (
+                verdict.model_copy(update={"decision_id": DECISION_PLACEHOLDER})
+                .model_dump_json()
+                .encode()
+            )
+            with self._memo_lock:
+                self._answers[key] = template
+                if len(self._answers) > ANSWER_CACHE:
+                    self._answers.popitem(last=False)
+        return template.replace(DECISION_PLACEHOLDER.encode(), decision_id.encode(), 1), decision_id
 
     def check(
         self,

@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     errors.install(app)
-    key = [Depends(require_api_key)]
+    # The key check is only wired in when keys are required: no per-request cost otherwise.
+    key = [Depends(require_api_key)] if settings.require_key else []
     app.include_router(meta.router)
     for module in (exposure, people, countries, rules, batch):
         app.include_router(module.router, dependencies=key)

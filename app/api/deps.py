@@ -11,12 +11,12 @@ from app.data import Snapshot
 from app.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_snapshot(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Snapshot:
+async def get_snapshot(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Snapshot:
     return runtime.current.snapshot
 
 
@@ -24,7 +24,9 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 
 
-def get_checker(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Checker:
+async def get_checker(request: Request) -> Checker:
+    # One dependency, no chain: this runs on every check.
+    runtime: Runtime = request.app.state.runtime
     return runtime.current.checker
 
 

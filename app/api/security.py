@@ -41,7 +41,7 @@ def _given(x_api_key: str | None, authorization: str | None) -> str | None:
     return None
 
 
-def require_api_key(
+async def require_api_key(
     request: Request,
     x_api_key: Annotated[
         str | None, Header(description="API key (or Authorization: Bearer).")
@@ -55,7 +55,7 @@ def require_api_key(
         raise Unauthorized("an API key is required (X-API-Key header)")
 
 
-def require_admin_key(
+async def require_admin_key(
     request: Request,
     x_api_key: Annotated[str | None, Header(description="Admin key.")] = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import CheckerDep
 from app.api.models import ExposureRequest
@@ -24,23 +24,29 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _answer(checker: CheckerDep, body: ExposureRequest, request: Request) -> Verdict:
-    verdict = checker.check(
-        body.person,
-        body.country,
-        body.date or _today(),
-        body.mode,
-        birth_date=body.birth_date,
-        nationality=body.nationality,
+def _answer(
+    checker: CheckerDep,
+    request: Request,
+    person: str,
+    country: str,
+    date: dt.date | None,
+    mode: Mode,
+    birth_date: dt.date | None,
+    nationality: str | None,
+) -> Response:
+    content, decision_id = checker.check_json(
+        person, country, date or _today(), mode, birth_date=birth_date, nationality=nationality
     )
-    request.state.decision_id = verdict.decision_id
-    return verdict
+    request.state.decision_id = decision_id
+    # Already JSON (pydantic-serialised once per distinct question): no second encoding.
+    return Response(content, media_type="application/json")
 
 
 @router.get(
     "/exposure",
     operation_id="exposure-get",
     summary="Is this person exposed to arrest in this country on this date?",
+    response_model=Verdict,
     responses=ERRORS,
 )
 async def exposure_get(
@@ -54,23 +60,25 @@ async def exposure_get(
     mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
     birth_date: Annotated[IsoDate | None, Query(description="Narrows the name match.")] = None,
     nationality: Annotated[CountryText | None, Query(description="Narrows the name match.")] = None,
-) -> Verdict:
-    body = ExposureRequest(
-        person=person,
-        country=country,
-        date=date,
-        mode=mode,
-        birth_date=birth_date,
-        nationality=nationality,
-    )
-    return _answer(checker, body, request)
+) -> Response:
+    return _answer(checker, request, person, country, date, mode, birth_date, nationality)
 
 
 @router.post(
     "/exposure",
     operation_id="exposure-post",
     summary="The same check, with a JSON body",
+    response_model=Verdict,
     responses=ERRORS,
 )
-async def exposure_post(checker: CheckerDep, request: Request, body: ExposureRequest) -> Verdict:
-    return _answer(checker, body, request)
+async def exposure_post(checker: CheckerDep, request: Request, body: ExposureRequest) -> Response:
+    return _answer(
+        checker,
+        request,
+        body.person,
+        body.country,
+        body.date,
+        body.mode,
+        body.birth_date,
+        body.nationality,
+    )
