@@ -181,10 +181,17 @@ class BatchRunner:
             return _error(exc.detail, exc.field)
         except ValueError as exc:  # a malformed birth date
             return _error(str(exc), "birth_date")
-        return self._leg(match, where, first, last, mode)
+        return self._leg(match, where, first, last, mode, first.isoformat(), last.isoformat())
 
     def _leg(
-        self, match: PersonMatch, country: Country, first: dt.date, last: dt.date, mode: str
+        self,
+        match: PersonMatch,
+        country: Country,
+        first: dt.date,
+        last: dt.date,
+        mode: str,
+        arrive: str,
+        depart: str,
     ) -> Answer:
         """A stay cut at the change dates inside it; each piece's verdict comes from the cache
         of intervals between change dates (every day in one is alike, but for its date)."""
@@ -193,30 +200,39 @@ class BatchRunner:
         bounds = self._bounds.get(key)
         if bounds is None:
             bounds = self._bounds[key] = boundaries(self.checker, person_id, country.iso3)
-        i, j = bisect_right(bounds, first), bisect_right(bounds, last)
-        pieces = []
-        for k in range(i, j + 1):
-            start = first if k == i else bounds[k - 1]
-            end = last if k == j else bounds[k] - ONE_DAY
-            pieces.append((start, end, self._interval(match, country, mode, k, start)))
-        w_start, w_end, worst = max(
-            pieces, key=lambda p: (RANK[p[2].exposure], p[2].obligation, -p[0].toordinal())
-        )
+        i = bisect_right(bounds, first)
+        j = i if last == first else bisect_right(bounds, last)
+        # Dates travel as ISO text; the row's own were validated as such already.
+        first_iso, last_iso = arrive, depart
+        if i == j:  # most stays lie between two change dates: one segment
+            pieces = [(first_iso, last_iso, self._interval(match, country, mode, i, first))]
+            w_start, w_end, worst = pieces[0]
+        else:
+            pieces = []
+            for k in range(i, j + 1):
+                start = first if k == i else bounds[k - 1]
+                end = last if k == j else bounds[k] - ONE_DAY
+                interval = self._interval(match, country, mode, k, start)
+                pieces.append((start.isoformat(), end.isoformat(), interval))
+            # The worst segment; among equals the earliest (max keeps the first it meets).
+            w_start, w_end, worst = max(
+                pieces, key=lambda p: (RANK[p[2].exposure], p[2].obligation)
+            )
         person = match.person
-        day = w_start.isoformat()
+        day = w_start
         if self.fmt_out == "csv":
             cells = [
                 "ok",
                 person.id if person else "",
                 person.name if person else "",
                 country.iso3,
-                first.isoformat(),
-                last.isoformat(),
+                first_iso,
+                last_iso,
                 mode,
                 worst.exposure,
                 "true" if worst.obligation else "false",
                 day,
-                w_end.isoformat(),
+                w_end,
                 str(len(pieces)),
                 worst.summary_text.replace(DAY, day),
                 "",
@@ -226,16 +242,16 @@ class BatchRunner:
             return Answer(True, worst.exposure, worst.obligation, tail)
         person_json, candidates = self._who(match)
         segments = ",".join(
-            f'{{"start":"{s.isoformat()}","end":"{e.isoformat()}","exposure":"{iv.exposure}",'
+            f'{{"start":"{s}","end":"{e}","exposure":"{iv.exposure}",'
             f'"obligation":{"true" if iv.obligation else "false"},"rules":{iv.rules_json}}}'
             for s, e, iv in pieces
         )
         tail = (
             f'"status":"ok","person":{person_json},"candidates":{candidates},'
-            f'"country":"{country.iso3}","arrive":"{first.isoformat()}",'
-            f'"depart":"{last.isoformat()}","mode":"{mode}","exposure":"{worst.exposure}",'
+            f'"country":"{country.iso3}","arrive":"{first_iso}",'
+            f'"depart":"{last_iso}","mode":"{mode}","exposure":"{worst.exposure}",'
             f'"obligation":{"true" if worst.obligation else "false"},'
-            f'"worst":{{"start":"{day}","end":"{w_end.isoformat()}"}},'
+            f'"worst":{{"start":"{day}","end":"{w_end}"}},'
             f'"summary":{worst.summary_json.replace(DAY, day)},"segments":[{segments}]}}\n'
         )
         return Answer(True, worst.exposure, worst.obligation, tail)

@@ -282,6 +282,8 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
         ref(C, ("positions", i, "person"), po.person, person_ids, "person")
     for name, code in aliases.aliases.items():
         ref(A, ("aliases", name), code, codes, "country code")
+    for code in aliases.display_names:
+        ref(A, ("display_names", code), code, codes, "country code")
     for name, choices in aliases.ambiguous.items():
         for j, code in enumerate(choices):
             ref(A, ("ambiguous", name, j), code, codes, "country code")

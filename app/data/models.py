@@ -415,6 +415,10 @@ class CountryAliasesFile(BaseModel):
     aliases: dict[NonEmpty, Iso3]
     ambiguous: dict[NonEmpty, Annotated[list[Iso3], Field(min_length=2)]]
     extra_countries: list[ExtraCountry] = Field(default_factory=list)
+    display_names: dict[Iso3, NonEmpty] = Field(
+        default_factory=dict,
+        description="Names shown in answers where ISO's form reads badly ('Congo, The ...').",
+    )
 
 
 #: Each dataset file and the model of its contents, in load order.

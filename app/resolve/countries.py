@@ -64,11 +64,12 @@ class CountryResolver:
             if folded:
                 exact.setdefault(folded, set()).add(iso3)
 
+        display = snapshot.country_aliases.display_names
         for c in pycountry.countries:
             self._countries[c.alpha_3] = Country(
                 iso3=c.alpha_3,
                 iso2=c.alpha_2,
-                name=getattr(c, "common_name", None) or c.name,
+                name=display.get(c.alpha_3) or getattr(c, "common_name", None) or c.name,
                 numeric=c.numeric,
                 official_name=getattr(c, "official_name", None),
             )
