@@ -63,15 +63,23 @@ class Traveller(BaseModel):
 class Itinerary(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    traveller: Traveller
+    traveller: Traveller = Field(
+        description="Who travels: a name, narrowed by birth date and nationality if given.",
+        examples=[{"name": "Putin"}],
+    )
     legs: list[Leg] = Field(min_length=1, max_length=200, description="In travel order.")
 
 
 class Segment(BaseModel):
     start: dt.date = Field(description="First day of the segment.", examples=["2024-09-02"])
     end: dt.date = Field(description="Last day of the segment.", examples=["2024-09-03"])
-    exposure: Exposure = Field(examples=["high"])
-    obligation: bool = Field(examples=[True])
+    exposure: Exposure = Field(
+        description="Exposure in this segment: none < low < medium < high.", examples=["high"]
+    )
+    obligation: bool = Field(
+        description="Whether the state must arrest and surrender in this segment.",
+        examples=[True],
+    )
     rules: list[str] = Field(
         description="Rules fired (all warrants).", examples=[["state-party-obligation"]]
     )
@@ -81,10 +89,13 @@ class Segment(BaseModel):
 class LegResult(BaseModel):
     id: str | None = Field(description="The caller's leg id.", examples=["leg-1"])
     index: int = Field(description="Position of the leg in the itinerary (0-based).", examples=[0])
-    country: CountryRef
-    arrive: dt.date
-    depart: dt.date
-    mode: Mode
+    country: CountryRef = Field(description="The country or territory the leg's text names.")
+    arrive: dt.date = Field(description="First day there.", examples=["2024-09-02"])
+    depart: dt.date = Field(
+        description="Last day there (the arrival day when none was given).",
+        examples=["2024-09-03"],
+    )
+    mode: Mode = Field(description="visit, transit or overflight.", examples=["visit"])
     exposure: Exposure = Field(description="The worst segment's exposure.", examples=["high"])
     obligation: bool = Field(description="The worst segment's obligation.", examples=[True])
     worst: Segment = Field(description="The worst segment, with its dates.")

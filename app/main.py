@@ -14,13 +14,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import errors
+from app.api import errors, openapi
 from app.api.middleware import ServiceMiddleware
 from app.api.routes import admin, batch, countries, exposure, meta, people, rules
 from app.api.security import require_api_key
 from app.logs import configure
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
+from app.web import routes as web
+from app.web.page import page
 
 log = logging.getLogger("icc_exposure")
 
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # One check before the first request, so that request is not the slow one.
         snapshot = loaded.snapshot
         loaded.checker.check("putin-vladimir", "JPN", snapshot.as_of)
+        page()  # the map's SVG, built once
         yield
 
     app = FastAPI(
@@ -78,8 +81,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (exposure, people, countries, rules, batch):
         app.include_router(module.router, dependencies=key)
     app.include_router(admin.router)
+    app.include_router(web.router)
     app.add_middleware(ServiceMiddleware, runtime=runtime)
     _offline_docs(app)
+    openapi.install(app)
     return app
 
 

@@ -25,23 +25,34 @@ class TimelineEvent(BaseModel):
 
 class ComplianceItem(BaseModel):
     model_config = ConfigDict(frozen=True)
-    id: str = Field(examples=["mongolia-putin-2024"])
-    person: str = Field(examples=["putin-vladimir"])
-    visit_from: dt.date | None = Field(examples=["2024-09-02"])
-    visit_to: dt.date | None = Field(examples=["2024-09-03"])
+    id: str = Field(
+        description="Failure-to-arrest record id (compliance.yaml).",
+        examples=["mongolia-putin-2024"],
+    )
+    person: str = Field(description="Id of the person not arrested.", examples=["putin-vladimir"])
+    visit_from: dt.date | None = Field(
+        description="First day on its territory; null: there all along (own state).",
+        examples=["2024-09-02"],
+    )
+    visit_to: dt.date | None = Field(
+        description="Last day on its territory; null if not known.", examples=["2024-09-03"]
+    )
     finding: dt.date | None = Field(
         description="Judicial non-compliance finding.", examples=["2024-10-24"]
     )
-    sources: list[str]
+    sources: list[str] = Field(
+        description="Sources of the record.",
+        examples=[["https://miragenews.com/icc-mongolia-failed-in-putin-arrest-matter-1343864"]],
+    )
 
 
 class CountryStatus(BaseModel):
     """Status on the date asked about, and everything dated that bears on it."""
 
     model_config = ConfigDict(frozen=True)
-    iso2: str = Field(examples=["MN"])
-    iso3: str = Field(examples=["MNG"])
-    name: str = Field(examples=["Mongolia"])
+    iso2: str = Field(description="ISO 3166-1 alpha-2.", examples=["MN"])
+    iso3: str = Field(description="ISO 3166-1 alpha-3.", examples=["MNG"])
+    name: str = Field(description="Short name.", examples=["Mongolia"])
     date: dt.date = Field(description="The date asked about.", examples=["2025-06-01"])
     state_party: bool = Field(description="Bound by the Rome Statute on the date.")
     party_since: dt.date | None = Field(

@@ -94,7 +94,7 @@ class Verdict(_Out):
     candidates: list[PersonRef] = Field(
         default_factory=list, description="'Did you mean': people the name may mean."
     )
-    country: CountryRef
+    country: CountryRef = Field(description="The country or territory the name resolved to.")
     exposure: Exposure = Field(description="none < low < medium < high.", examples=["high"])
     obligation: bool = Field(
         description="Does the state have a legal duty to arrest and surrender?"
@@ -107,4 +107,6 @@ class Verdict(_Out):
     trace: list[TraceItem] = Field(description="Every rule that fired, highest priority first.")
     evidence: list[Evidence] = Field(description="Dataset records the answer rests on.")
     confidence: Confidence = Field(description="Lowest confidence among the evidence.")
-    versions: Versions
+    versions: Versions = Field(
+        description="Versions of the datasets, rulebook and engine behind this answer."
+    )

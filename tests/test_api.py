@@ -296,6 +296,24 @@ def test_openapi_round_trip(live: httpx.Client) -> None:
                 assert param.get("description"), (path, param["name"])
 
 
+def test_every_schema_field_is_described() -> None:
+    schemas = create_app(Settings()).openapi()["components"]["schemas"]
+    missing = [
+        f"{name}.{prop}"
+        for name, schema in schemas.items()
+        for prop, spec in (schema.get("properties") or {}).items()
+        if not spec.get("description")
+    ]
+    assert not missing, missing
+
+
+def test_openapi_documents_errors_as_problem_json() -> None:
+    document = create_app(Settings()).openapi()
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    exposure = document["paths"]["/v1/exposure"]["get"]["responses"]["422"]
+    assert list(exposure["content"]) == ["application/problem+json"]
+
+
 def test_docs_work_offline(live: httpx.Client) -> None:
     for page in ("/docs", "/redoc"):
         html = live.get(page).text

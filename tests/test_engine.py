@@ -266,3 +266,11 @@ def test_lint_finds_conflicting_rules_at_equal_priority(tmp_path: Path) -> None:
     write_rules(tmp_path / "rules", GOOD + other)
     findings = lint(load_rulebook(tmp_path / "rules"))
     assert any("conflicts with two" in f.message for f in findings)
+
+
+def test_compiling_a_rulebook_starts_no_background_threads() -> None:
+    # durable-rules' default Host starts dispatch and timer threads that can run an action on
+    # another thread and hand back an empty answer.
+    before = threading.active_count()
+    CompiledRulebook([("f.yaml", [rule({"when": {"fact": "country.state_party", "is": True}})])])
+    assert threading.active_count() == before

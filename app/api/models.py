@@ -50,16 +50,16 @@ class PeopleSearch(BaseModel):
 
 
 class PersonSummary(BaseModel):
-    id: str = Field(examples=["putin-vladimir"])
-    name: str = Field(examples=["Vladimir Vladimirovich Putin"])
+    id: str = Field(description="Person id.", examples=["putin-vladimir"])
+    name: str = Field(description="Full name.", examples=["Vladimir Vladimirovich Putin"])
     warrants: int = Field(description="Public warrants against the person.", examples=[1])
     outstanding: int = Field(description="Of which outstanding on the as-of date.", examples=[1])
 
 
 class CountryRow(BaseModel):
-    iso2: str = Field(examples=["JP"])
-    iso3: str = Field(examples=["JPN"])
-    name: str = Field(examples=["Japan"])
+    iso2: str = Field(description="ISO 3166-1 alpha-2.", examples=["JP"])
+    iso3: str = Field(description="ISO 3166-1 alpha-3.", examples=["JPN"])
+    name: str = Field(description="Short name.", examples=["Japan"])
     state_party: bool = Field(description="Bound by the Rome Statute on the date.")
     territory_of: str | None = Field(description="Sovereign, for a territory.", examples=[None])
 
@@ -67,16 +67,24 @@ class CountryRow(BaseModel):
 class CountryList(BaseModel):
     date: dt.date = Field(description="The date asked about.", examples=["2025-06-01"])
     count: int = Field(description="Rows returned.", examples=[125])
-    countries: list[CountryRow]
+    countries: list[CountryRow] = Field(
+        description="Countries and territories matching the filter, by name."
+    )
 
 
 class WorldEntry(BaseModel):
-    iso2: str = Field(examples=["MN"])
-    iso3: str = Field(examples=["MNG"])
-    name: str = Field(examples=["Mongolia"])
-    exposure: Exposure = Field(examples=["medium"])
-    obligation: bool = Field(examples=[True])
-    state_party: bool = Field(examples=[True])
+    iso2: str = Field(description="ISO 3166-1 alpha-2.", examples=["MN"])
+    iso3: str = Field(description="ISO 3166-1 alpha-3.", examples=["MNG"])
+    name: str = Field(description="Short name.", examples=["Mongolia"])
+    exposure: Exposure = Field(
+        description="The worst exposure over the person's warrants: none < low < medium < high.",
+        examples=["medium"],
+    )
+    obligation: bool = Field(
+        description="Whether the state must arrest and surrender (on that worst warrant).",
+        examples=[True],
+    )
+    state_party: bool = Field(description="Bound by the Rome Statute on the date.", examples=[True])
     rule: str | None = Field(
         description="The rule that set the exposure.", examples=["noncompliance-record"]
     )
@@ -88,21 +96,32 @@ class WorldEntry(BaseModel):
 
 class WorldView(BaseModel):
     person: str = Field(description="Person id.", examples=["putin-vladimir"])
-    name: str = Field(examples=["Vladimir Vladimirovich Putin"])
-    date: dt.date = Field(examples=["2025-06-01"])
-    mode: Mode = Field(examples=["visit"])
+    name: str = Field(description="Full name.", examples=["Vladimir Vladimirovich Putin"])
+    date: dt.date = Field(description="The date asked about.", examples=["2025-06-01"])
+    mode: Mode = Field(description="visit, transit or overflight.", examples=["visit"])
     counts: dict[str, int] = Field(
         description="Countries by exposure.", examples=[{"high": 120, "medium": 3, "low": 120}]
     )
-    countries: list[WorldEntry]
+    countries: list[WorldEntry] = Field(
+        description="Every country and territory, by name, with the rule that decided it."
+    )
 
 
 class RuleInfo(BaseModel):
-    id: str = Field(examples=["state-party-obligation"])
-    title: str = Field(examples=["A State Party must arrest and surrender"])
+    id: str = Field(description="Stable rule id.", examples=["state-party-obligation"])
+    title: str = Field(
+        description="The rule in one line.", examples=["A State Party must arrest and surrender"]
+    )
     where: str = Field(description="file:line.", examples=["rules/obligation.yaml:6"])
-    priority: int = Field(examples=[10])
-    basis: list[str] = Field(examples=[["Rome Statute art. 89(1)"]])
+    priority: int = Field(
+        description="Higher wins when fired rules set the same outcome.", examples=[10]
+    )
+    basis: list[str] = Field(
+        description="Legal basis: articles, resolutions, decisions.",
+        examples=[
+            ["Rome Statute art. 89(1) (arrest and surrender of persons found on its territory)"]
+        ],
+    )
     then: dict[str, Any] = Field(
         description="The outcome.", examples=[{"exposure": "high", "obligation": True}]
     )
@@ -111,8 +130,10 @@ class RuleInfo(BaseModel):
 
 class RulesInfo(BaseModel):
     version: str = Field(description="Rulebook content hash.", examples=["sha256:9a0b..."])
-    files: list[str] = Field(examples=[["rules/obligation.yaml"]])
-    rules: list[RuleInfo]
+    files: list[str] = Field(
+        description="Rule files loaded, by name.", examples=[["rules/obligation.yaml"]]
+    )
+    rules: list[RuleInfo] = Field(description="Every rule, file by file, in file order.")
 
 
 class ReloadResult(BaseModel):

@@ -193,7 +193,9 @@ class Alias(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: NonEmpty
+    name: NonEmpty = Field(
+        description="The name as written in that script.", examples=["Владимир Путин"]
+    )
     script: Annotated[str, StringConstraints(pattern=_SCRIPT.pattern)] = Field(
         description="ISO 15924 script code: Latn, Cyrl, Arab, Hebr, Mymr ..."
     )
@@ -206,10 +208,25 @@ class Role(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     role: NonEmpty = Field(description="head_of_state, head_of_government, ... or free text.")
-    country: Iso3 | None = None
-    title: str | None = None
-    from_: Date | None = Field(default=None, alias="from")
-    to: Date | None = None
+    country: Iso3 | None = Field(
+        default=None, description="State of the office (ISO 3166-1 alpha-3).", examples=["RUS"]
+    )
+    title: str | None = Field(
+        default=None,
+        description="The office's title, in words.",
+        examples=["President of the Russian Federation"],
+    )
+    from_: Date | None = Field(
+        default=None,
+        alias="from",
+        description="First day in office (inclusive); null: unknown, counted as open.",
+        examples=["2012-05-07"],
+    )
+    to: Date | None = Field(
+        default=None,
+        description="Last day in office (inclusive); null while still held.",
+        examples=[None],
+    )
 
     def held_on(self, day: dt.date) -> bool:
         """Whether the role was held on ``day`` (both ends inclusive; open ends unbounded)."""
@@ -219,15 +236,43 @@ class Role(BaseModel):
 class Person(Record):
     """A person named in a public ICC arrest warrant or summons."""
 
-    id: RecordId
-    name: NonEmpty
-    aliases: list[Alias] = Field(default_factory=list)
-    birth_date: Date | None = None
+    id: RecordId = Field(
+        description="Stable kebab-case id; never reused or renamed.", examples=["putin-vladimir"]
+    )
+    name: NonEmpty = Field(
+        description="Full name as the Court writes it.", examples=["Vladimir Vladimirovich Putin"]
+    )
+    aliases: list[Alias] = Field(
+        default_factory=list,
+        description="Every form a user may type, in every script it is commonly written in.",
+        examples=[[{"name": "Владимир Путин", "script": "Cyrl", "lang": "ru"}]],
+    )
+    birth_date: Date | None = Field(
+        default=None, description="Date of birth; null if not public.", examples=["1952-10-07"]
+    )
     died: Date | None = Field(
         default=None, description="Date of death, where reported (a warrant may outlive it)."
     )
-    nationality: list[Iso3] = Field(default_factory=list)
-    roles: list[Role] = Field(default_factory=list)
+    nationality: list[Iso3] = Field(
+        default_factory=list,
+        description="Nationalities (ISO 3166-1 alpha-3); empty if not public.",
+        examples=[["RUS"]],
+    )
+    roles: list[Role] = Field(
+        default_factory=list,
+        description="Offices held, with dates (head of state or government, foreign minister ...).",
+        examples=[
+            [
+                {
+                    "role": "head_of_state",
+                    "country": "RUS",
+                    "title": "President of the Russian Federation",
+                    "from": "2012-05-07",
+                    "to": None,
+                }
+            ]
+        ],
+    )
 
 
 WarrantStatus = Literal["issued", "executed", "withdrawn", "terminated", "vacated"]
@@ -238,24 +283,53 @@ class StatusEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    date: Date
-    status: WarrantStatus
-    note: str | None = None
-    sources: list[NonEmpty] = Field(default_factory=list)
+    date: Date = Field(description="Date the status took effect.", examples=["2023-03-17"])
+    status: WarrantStatus = Field(
+        description="issued (active), executed (arrested on it), withdrawn, terminated or vacated.",
+        examples=["issued"],
+    )
+    note: str | None = Field(
+        default=None,
+        description="Details in words, e.g. the day of transfer to the Court's custody.",
+        examples=["arrested in Kinshasa and surrendered by the DRC"],
+    )
+    sources: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Sources of this change, where the warrant's own do not cover it.",
+        examples=[["https://www.icc-cpi.int/situations/ukraine"]],
+    )
 
 
 class Warrant(Record):
     """A public ICC arrest warrant."""
 
-    id: RecordId
-    person: RecordId
-    situation: RecordId
-    case: NonEmpty
-    article: Literal["58", "70"] = "58"
-    issued: Date
+    id: RecordId = Field(description="Stable warrant id.", examples=["putin-vladimir-2023"])
+    person: RecordId = Field(description="Person id (people.yaml).", examples=["putin-vladimir"])
+    situation: RecordId = Field(description="Situation id (situations.yaml).", examples=["ukraine"])
+    case: NonEmpty = Field(
+        description="Case number, or the situation number when no case number is public.",
+        examples=["ICC-01/22"],
+    )
+    article: Literal["58", "70"] = Field(
+        default="58",
+        description="58 (core crimes) or 70 (offences against the administration of justice).",
+        examples=["58"],
+    )
+    issued: Date = Field(
+        description="Date of issue; a warrant counts from it, also while sealed.",
+        examples=["2023-03-17"],
+    )
     made_public: Date | None = Field(description="When unsealed or announced; null if unknown.")
-    charges: list[NonEmpty] = Field(default_factory=list)
-    history: list[StatusEntry] = Field(min_length=1)
+    charges: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Charges in words, with the Statute article.",
+        examples=[["unlawful deportation of population (children) (art. 8(2)(a)(vii))"]],
+    )
+    history: list[StatusEntry] = Field(
+        min_length=1,
+        description="Status changes in date order; the first is 'issued' on the issue date.",
+        examples=[[{"date": "2023-03-17", "status": "issued"}]],
+    )
 
     @model_validator(mode="after")
     def _history_consistent(self) -> Warrant:
@@ -286,12 +360,18 @@ class Warrant(Record):
 class Summons(Record):
     """A summons to appear (Art. 58(7)): not a warrant, kept apart."""
 
-    id: RecordId
-    person: RecordId
-    situation: RecordId
-    case: NonEmpty
-    issued: Date
-    appeared: Date | None = None
+    id: RecordId = Field(description="Stable summons id.", examples=["abu-garda-bahar-idriss-2009"])
+    person: RecordId = Field(
+        description="Person id (people.yaml).", examples=["abu-garda-bahar-idriss"]
+    )
+    situation: RecordId = Field(description="Situation id (situations.yaml).", examples=["darfur"])
+    case: NonEmpty = Field(description="Case number.", examples=["ICC-02/05-02/09"])
+    issued: Date = Field(description="Date of issue.", examples=["2009-05-07"])
+    appeared: Date | None = Field(
+        default=None,
+        description="Date the person first appeared before the Court; null if not (yet).",
+        examples=["2009-05-18"],
+    )
 
 
 # --- Compliance -------------------------------------------------------------------------------

@@ -1,0 +1,97 @@
+"""The OpenAPI document as the service really answers: errors are RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "description": "RFC 9457 problem details: what was wrong and where.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {
+            "type": "string",
+            "description": "A URI naming the kind of problem.",
+            "examples": ["https://icc-exposure.example/problems/invalid-input"],
+        },
+        "title": {"type": "string", "description": "Short summary.", "examples": ["Invalid input"]},
+        "status": {"type": "integer", "description": "HTTP status.", "examples": [422]},
+        "detail": {
+            "type": "string",
+            "description": "What was wrong.",
+            "examples": ["query:date: a date must be written YYYY-MM-DD (ISO 8601)"],
+        },
+        "instance": {
+            "type": "string",
+            "description": "The request path.",
+            "examples": ["/v1/exposure"],
+        },
+        "field": {
+            "type": "string",
+            "description": "Where, when one field.",
+            "examples": ["country"],
+        },
+        "errors": {
+            "type": "array",
+            "description": "Each invalid field, for request validation errors.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {
+                        "type": "string",
+                        "description": "Where.",
+                        "examples": ["query:date"],
+                    },
+                    "message": {
+                        "type": "string",
+                        "description": "Why.",
+                        "examples": ["a date must be written YYYY-MM-DD (ISO 8601)"],
+                    },
+                },
+            },
+        },
+        "choices": {
+            "type": "array",
+            "description": "For an ambiguous country: the candidates.",
+            "items": {"type": "object"},
+        },
+        "suggestions": {
+            "type": "array",
+            "description": "For an unknown country: close names.",
+            "items": {"type": "object"},
+        },
+    },
+}
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def install(app: FastAPI) -> None:
+    """Replace FastAPI's default 422 schema (which this service never sends) with Problem."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        schemas["Problem"] = PROBLEM_SCHEMA
+        for methods in document.get("paths", {}).values():
+            for operation in methods.values():
+                for code, response in operation.get("responses", {}).items():
+                    if code.isdigit() and int(code) >= 400:
+                        response["content"] = {"application/problem+json": {"schema": PROBLEM_REF}}
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

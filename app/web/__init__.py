@@ -1,0 +1,1 @@
+"""The web page: a world map of one person's exposure on a date."""
