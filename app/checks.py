@@ -309,19 +309,9 @@ class Checker:
             as_of=day,
             mode=mode,
             query=match.query,
-            person=_person_ref(match),
-            candidates=[]
-            if match.person
-            else [
-                PersonRef(id=c.person.id, name=c.person.name, matched=c.matched, score=c.score)
-                for c in match.candidates[:5]
-            ],
-            country=CountryRef(
-                iso2=country.iso2,
-                iso3=country.iso3,
-                name=country.name,
-                territory_of=country.sovereign,
-            ),
+            person=person_ref(match),
+            candidates=candidate_refs(match),
+            country=country_ref(country),
             exposure=decision.exposure,
             obligation=decision.obligation,
             summary=_summary(worst),
@@ -390,7 +380,8 @@ class Checker:
         return items
 
 
-def _person_ref(match: PersonMatch) -> PersonRef | None:
+def person_ref(match: PersonMatch) -> PersonRef | None:
+    """The person matched for sure, as answers show it."""
     if match.person is None:
         return None
     return PersonRef(
@@ -398,6 +389,22 @@ def _person_ref(match: PersonMatch) -> PersonRef | None:
         name=match.person.name,
         matched=match.matched,
         score=round(match.score, 4),
+    )
+
+
+def candidate_refs(match: PersonMatch, limit: int = 5) -> list[PersonRef]:
+    """'Did you mean': the candidates, when no person matched for sure."""
+    if match.person is not None:
+        return []
+    return [
+        PersonRef(id=c.person.id, name=c.person.name, matched=c.matched, score=c.score)
+        for c in match.candidates[:limit]
+    ]
+
+
+def country_ref(country: Country) -> CountryRef:
+    return CountryRef(
+        iso2=country.iso2, iso3=country.iso3, name=country.name, territory_of=country.sovereign
     )
 
 

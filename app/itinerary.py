@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.checks import Checker, severity
+from app.checks import Checker, candidate_refs, country_ref, person_ref, severity
 from app.engine.facts import Mode
 from app.engine.language import EXPOSURE_RANK, Exposure
 from app.errors import InvalidInput
@@ -193,9 +193,7 @@ def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> Leg
     return LegResult(
         id=leg.id,
         index=index,
-        country=CountryRef(
-            iso2=country.iso2, iso3=country.iso3, name=country.name, territory_of=country.sovereign
-        ),
+        country=country_ref(country),
         arrive=leg.arrive,
         depart=depart,
         mode=leg.mode,
@@ -221,20 +219,8 @@ def check_itinerary(checker: Checker, itinerary: Itinerary) -> ItineraryResult:
     for r in results:
         counts[r.exposure.value] = counts.get(r.exposure.value, 0) + 1
     return ItineraryResult(
-        person=PersonRef(
-            id=match.person.id,
-            name=match.person.name,
-            matched=match.matched,
-            score=round(match.score, 4),
-        )
-        if match.person
-        else None,
-        candidates=[]
-        if match.person
-        else [
-            PersonRef(id=c.person.id, name=c.person.name, matched=c.matched, score=c.score)
-            for c in match.candidates[:5]
-        ],
+        person=person_ref(match),
+        candidates=candidate_refs(match),
         exposure=max(
             (r.exposure for r in results), key=EXPOSURE_RANK.__getitem__, default=Exposure.none
         ),

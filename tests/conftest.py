@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from app.checks import Checker
@@ -35,3 +42,37 @@ def rulebook() -> Rulebook:
 @pytest.fixture(scope="session")
 def checker(snapshot: Snapshot, rulebook: Rulebook) -> Checker:
     return Checker(snapshot, rulebook)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def live_server() -> Iterator[str]:
+    """uvicorn serving the shipped data on a free loopback port, as `make run` does; yields its
+    base address once /readyz answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("server did not become ready")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,57 +19,15 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 
-from .conftest import DATASETS, RULES
+from .conftest import DATASETS, RULES, free_port, live_server
 
 PROBLEM = "application/problem+json"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def live() -> Iterator[httpx.Client]:
-    """uvicorn serving the shipped data on a free loopback port, as `make run` does."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-    try:
-        for _ in range(300):
-            try:
-                if client.get("/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("server did not become ready")
+    with live_server() as base, httpx.Client(base_url=base, timeout=10) as client:
         yield client
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def problem_of(response: httpx.Response) -> dict[str, Any]:
