@@ -235,9 +235,10 @@ class Checker:
         *,
         birth_date: dt.date | None = None,
         nationality: str | None = None,
-    ) -> tuple[bytes, str]:
-        """The Verdict as JSON and its decision id. An answer depends only on the question and
-        this generation's data and rules, so its JSON is made once and reused with a new id."""
+    ) -> tuple[bytes, str, bytes]:
+        """The Verdict as JSON, its decision id, and the cached JSON it was made from (with
+        DECISION_PLACEHOLDER for the id). An answer depends only on the question and this
+        generation's data and rules, so its JSON is made once and reused with a new id."""
         key = (person, country, day, mode, birth_date, nationality)
         decision_id = "d-" + uuid.uuid4().hex
         with self._memo_lock:
@@ -257,7 +258,8 @@ class Checker:
                 self._answers[key] = template
                 if len(self._answers) > ANSWER_CACHE:
                     self._answers.popitem(last=False)
-        return template.replace(DECISION_PLACEHOLDER.encode(), decision_id.encode(), 1), decision_id
+        content = template.replace(DECISION_PLACEHOLDER.encode(), decision_id.encode(), 1)
+        return content, decision_id, template
 
     def check(
         self,

@@ -58,11 +58,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loaded = runtime.load()
+        runtime.open_decision_log()
         # One check before the first request, so that request is not the slow one.
         snapshot = loaded.snapshot
         loaded.checker.check("putin-vladimir", "JPN", snapshot.as_of)
         page()  # the map's SVG, built once
-        yield
+        try:
+            yield
+        finally:
+            runtime.close()
 
     app = FastAPI(
         title="icc-exposure",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from app.checks import Checker
 from app.data import Snapshot, load_snapshot
+from app.decisions import DecisionLog
 from app.engine.rulebook import Rulebook, load_rulebook
 from app.errors import NotReady
 from app.settings import Settings
@@ -31,6 +32,16 @@ class Runtime:
         self.settings = settings
         self._current: Loaded | None = None
         self._lock = threading.Lock()
+        self.decisions: DecisionLog | None = None
+
+    def open_decision_log(self) -> None:
+        if self.settings.decision_log and self.decisions is None:
+            self.decisions = DecisionLog(self.settings.decision_db)
+
+    def close(self) -> None:
+        if self.decisions is not None:
+            self.decisions.close()
+            self.decisions = None
 
     def load(self) -> Loaded:
         """Load datasets and rules; on failure (FileProblems) the last good generation stays."""

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.decisions import sqlite_path
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,6 +41,15 @@ class Settings(BaseSettings):
     require_key: bool = Field(
         default=False, description="Every endpoint (but /healthz, /readyz) needs an API key."
     )
+    decision_log: bool = Field(
+        default=False,
+        description="Keep every answer under its decision id (GET /v1/decisions). Off by "
+        "default: it stores who was asked about, and costs about 15% of check throughput.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="Decision log database, sqlite:///PATH; default DATA_DIR/decisions.sqlite3.",
+    )
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 beyond)."
     )
@@ -59,7 +70,16 @@ class Settings(BaseSettings):
     def _safe(self) -> Settings:
         if self.require_key and not self.api_keys:
             raise ValueError("ICC_EXPOSURE_REQUIRE_KEY is set but ICC_EXPOSURE_API_KEYS is empty")
+        if self.database_url is not None:
+            sqlite_path(self.database_url)  # refuse anything but sqlite:///PATH at start-up
         return self
+
+    @property
+    def decision_db(self) -> Path:
+        """The decision log's SQLite file."""
+        if self.database_url is not None:
+            return sqlite_path(self.database_url)
+        return self.data_dir / "decisions.sqlite3"
 
     @field_validator("api_keys", "admin_keys", mode="before")
     @classmethod

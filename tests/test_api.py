@@ -351,3 +351,36 @@ def test_the_server_refuses_to_start_on_broken_data(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "situations.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- the decision log ---------------------------------------------------------------------------
+
+
+def test_an_answer_can_be_produced_again_by_its_decision_id(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path, decision_log=True))) as client:
+        first = client.get(
+            "/v1/exposure", params={"person": "Putin", "country": "MN", "date": "2025-06-01"}
+        )
+        decision_id = first.headers["x-decision-id"]
+        again = client.get(f"/v1/decisions/{decision_id}")
+        assert again.status_code == 200
+        assert again.json() == first.json()
+        assert again.json()["decision_id"] == decision_id
+        assert problem_of(client.get("/v1/decisions/d-" + "f" * 32))["status"] == 404
+        assert problem_of(client.get("/v1/decisions/not-an-id"))["status"] == 422
+    assert (tmp_path / "decisions.sqlite3").is_file()
+
+
+def test_the_decision_log_can_be_off(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path, decision_log=False))) as client:
+        decision_id = client.get(
+            "/v1/exposure", params={"person": "Putin", "country": "MN", "date": "2025-06-01"}
+        ).headers["x-decision-id"]
+        body = problem_of(client.get(f"/v1/decisions/{decision_id}"))
+        assert body["status"] == 404 and "off" in body["detail"]
+    assert not (tmp_path / "decisions.sqlite3").exists()
+
+
+def test_only_sqlite_is_accepted_as_the_database() -> None:
+    with pytest.raises(ValueError):
+        Settings(database_url="postgresql://somewhere/db")

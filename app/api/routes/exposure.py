@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import CheckerDep
 from app.api.models import ExposureRequest
+from app.checks import DECISION_PLACEHOLDER
 from app.engine.facts import Mode
+from app.errors import NotFound
 from app.types import CountryText, IsoDate, PersonText
 from app.verdict import Verdict
 
 router = APIRouter(prefix="/v1", tags=["exposure"])
 
+DECISION_PLACEHOLDER_BYTES = DECISION_PLACEHOLDER.encode()
 ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "Bad input, unknown or ambiguous country (problem+json)."}
 }
@@ -34,10 +38,13 @@ def _answer(
     birth_date: dt.date | None,
     nationality: str | None,
 ) -> Response:
-    content, decision_id = checker.check_json(
+    content, decision_id, template = checker.check_json(
         person, country, date or _today(), mode, birth_date=birth_date, nationality=nationality
     )
     request.state.decision_id = decision_id
+    decisions = request.app.state.runtime.decisions
+    if decisions is not None:
+        decisions.record(decision_id, template, DECISION_PLACEHOLDER_BYTES)
     # Already JSON (pydantic-serialised once per distinct question): no second encoding.
     return Response(content, media_type="application/json")
 
@@ -82,3 +89,32 @@ async def exposure_post(checker: CheckerDep, request: Request, body: ExposureReq
         body.birth_date,
         body.nationality,
     )
+
+
+@router.get(
+    "/decisions/{decision_id}",
+    operation_id="exposure-decision",
+    summary="An answer given before, exactly as it was given, by its decision id",
+    response_model=Verdict,
+    responses={404: {"description": "Unknown id, or the decision log is off (problem+json)."}},
+)
+async def decision(
+    request: Request,
+    decision_id: Annotated[
+        str,
+        Path(
+            pattern=r"^d-[0-9a-f]{32}$",
+            description="From X-Decision-Id or the Verdict.",
+            examples=["d-5f2c0d7e9a8b4c3d2e1f0a9b8c7d6e5f"],
+        ),
+    ],
+) -> Response:
+    decisions = request.app.state.runtime.decisions
+    if decisions is None:
+        raise NotFound(
+            "the decision log is off (ICC_EXPOSURE_DECISION_LOG)", field="path:decision_id"
+        )
+    content = await run_in_threadpool(decisions.get, decision_id)
+    if content is None:
+        raise NotFound(f"no decision {decision_id}", field="path:decision_id")
+    return Response(content, media_type="application/json")
