@@ -45,3 +45,27 @@ class NotReady(DomainError):
     status = 503
     title = "Not ready"
     type_slug = "not-ready"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    title = "Unauthorized"
+    type_slug = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+    type_slug = "forbidden"
+
+
+class ContentTooLarge(DomainError):
+    status = 413
+    title = "Content too large"
+    type_slug = "content-too-large"
+
+
+class UnsupportedMedia(DomainError):
+    status = 415
+    title = "Unsupported media type"
+    type_slug = "unsupported-media-type"

@@ -9,19 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from pydantic import SecretStr
 
-from app.errors import DomainError
-
-
-class Unauthorized(DomainError):
-    status = 401
-    title = "Unauthorized"
-    type_slug = "unauthorized"
-
-
-class Forbidden(DomainError):
-    status = 403
-    title = "Forbidden"
-    type_slug = "forbidden"
+from app.errors import Forbidden, Unauthorized
 
 
 def _matches(given: str | None, keys: Iterable[SecretStr]) -> bool:

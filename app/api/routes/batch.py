@@ -16,25 +16,13 @@ from starlette.types import Receive, Scope, Send
 
 from app.api.deps import CheckerDep, RuntimeDep
 from app.batch import BatchRunner, Format
-from app.errors import DomainError
+from app.errors import ContentTooLarge, UnsupportedMedia
 from app.itinerary import Itinerary, ItineraryResult, check_itinerary
 
 router = APIRouter(prefix="/v1", tags=["batch"])
 
 NDJSON = "application/x-ndjson"
 CSV = "text/csv"
-
-
-class TooMany(DomainError):
-    status = 413
-    title = "Content too large"
-    type_slug = "content-too-large"
-
-
-class UnsupportedMedia(DomainError):
-    status = 415
-    title = "Unsupported media type"
-    type_slug = "unsupported-media-type"
 
 
 class DuplexStreamingResponse(StreamingResponse):
@@ -88,7 +76,7 @@ async def itineraries(
 ) -> ItinerariesResponse:
     limit = runtime.settings.max_itineraries
     if len(body.itineraries) > limit:
-        raise TooMany(
+        raise ContentTooLarge(
             f"{len(body.itineraries)} itineraries in one request; at most {limit} "
             "(use POST /v1/batch to stream more)",
             limit=limit,
