@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import json
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
@@ -458,9 +458,3 @@ def format_for(name: str | None, default: Format = "csv") -> Format:
 def run_text(checker: Checker, text: str, fmt_in: Format, fmt_out: Format) -> str:
     """A whole batch in memory (tests, small inputs)."""
     return "".join(BatchRunner(checker).run(io.StringIO(text, newline=""), fmt_in, fmt_out))
-
-
-def iter_lines(chunks: Iterable[str]) -> Iterator[str]:
-    """Output records one by one from ``run``'s chunks."""
-    for chunk in chunks:
-        yield from chunk.splitlines(keepends=True)

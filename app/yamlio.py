@@ -8,7 +8,7 @@ error locations are mapped back to.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -201,9 +201,3 @@ def load_file(path: Path, shown_as: str | None = None) -> Located:
     except UnicodeDecodeError:
         raise FileProblems([Problem(name, None, "", "not UTF-8 text")]) from None
     return load_text(text, name)
-
-
-def iter_problems(errors: Sequence[FileProblems]) -> Iterator[Problem]:
-    """All problems of several failures, in order."""
-    for err in errors:
-        yield from err.problems

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from app.data.models import (
-    CONFIDENCE_ORDER,
-    Confidence,
     CountryAliasesFile,
     Declaration,
     Failure,
@@ -320,9 +318,3 @@ class Snapshot:
             if f.state in countries and f.finding:
                 days.add(f.finding)
         return sorted(days)
-
-
-def lowest_confidence(records: Iterable[object]) -> Confidence | None:
-    """The weakest confidence among records that carry one."""
-    found = [c for r in records if isinstance(c := getattr(r, "confidence", None), Confidence)]
-    return min(found, key=CONFIDENCE_ORDER.__getitem__) if found else None
