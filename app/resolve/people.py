@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
@@ -178,15 +179,24 @@ class Candidate:
     matched: str
 
 
+MatchLevel = Literal["sure", "probable", "ambiguous", "candidates", "none"]
+
+
 @dataclass(frozen=True)
 class PersonMatch:
-    """The person matched for sure, or None with ranked candidates."""
+    """The person matched, or None with ranked candidates, and how sure the match is.
+
+    ``level``: sure or probable (``person`` is set); ambiguous (two or more plausible people,
+    close scores: the caller must ask); candidates (no sure match, but people close to what was
+    typed: never answer "none"); none (nobody came close: "no public warrant" is honest).
+    """
 
     query: str
     person: Person | None
     score: float
     matched: str | None
     candidates: tuple[Candidate, ...]
+    level: MatchLevel = "none"
 
 
 class PersonResolver:
@@ -262,7 +272,7 @@ class PersonResolver:
             raise InvalidInput(f"a name is at most {MAX_NAME} characters", field=field)
         if text in self._people:  # a person id
             person = self._people[text]
-            return PersonMatch(text, person, 1.0, person.id, ())
+            return PersonMatch(text, person, 1.0, person.id, (), "sure")
         found = self.candidates(text, birth_date=birth_date, nationality=nationality)
         typed = tokens(text)
         common = len(typed) == 1 and typed[0] in COMMON_NAMES
@@ -270,8 +280,12 @@ class PersonResolver:
             top = found[0]
             runner_up = found[1].score if len(found) > 1 else 0.0
             if top.score >= SURE and top.score - runner_up >= MARGIN:
-                return PersonMatch(text, top.person, top.score, top.matched, tuple(found))
-        return PersonMatch(text, None, found[0].score if found else 0.0, None, tuple(found))
+                return PersonMatch(text, top.person, top.score, top.matched, tuple(found), "sure")
+        if not found:
+            return PersonMatch(text, None, 0.0, None, (), "none")
+        plausible = [c for c in found if c.score >= found[0].score - MARGIN]
+        level: MatchLevel = "ambiguous" if len(plausible) >= 2 else "candidates"
+        return PersonMatch(text, None, found[0].score, None, tuple(found), level)
 
     def get(self, person_id: str) -> Person | None:
         return self._people.get(person_id)

@@ -1,0 +1,114 @@
+"""``icc-exposure check``: one person, one country, one date, explained."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from app.cli.common import (
+    DatasetsOpt,
+    Explain,
+    ModeArg,
+    RulesOpt,
+    checker_or_exit,
+    domain_error,
+    out,
+    parse_date,
+)
+from app.errors import DomainError
+
+if TYPE_CHECKING:
+    from app.verdict import Verdict
+
+
+EXPOSURE_STYLE = {"none": "green", "low": "yellow", "medium": "dark_orange", "high": "bold red"}
+
+
+def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
+    style = EXPOSURE_STYLE[v.exposure.value]
+    who = v.person.name if v.person else f"{v.query!r} (no person with a public warrant)"
+    where = v.country.name + (
+        f", territory of {v.country.territory_of}" if v.country.territory_of else ""
+    )
+    out.print(f"[bold]{who}[/bold] in [bold]{where}[/bold] on {v.as_of} ({v.mode})")
+    out.print(
+        f"exposure: [{style}]{v.exposure.value.upper()}[/{style}]   "
+        f"obligation to arrest: {'[bold]yes[/bold]' if v.obligation else 'no'}   "
+        f"confidence: {v.confidence.value}"
+    )
+    if v.person and v.person.matched and v.person.matched != v.person.name:
+        out.print(f"matched: {v.person.matched} (score {v.person.score:.2f})", highlight=False)
+    if v.candidates:
+        out.print("did you mean: " + "; ".join(f"{c.name} ({c.score:.2f})" for c in v.candidates))
+    out.print()
+    out.print(v.summary, highlight=False)
+    for note in v.notes:
+        out.print(f"  [dim]note:[/dim] {note}", highlight=False)
+    if v.warrants:
+        out.print()
+        table = Table(title="warrants", title_justify="left")
+        for col in ("warrant", "case", "issued", "status on date", "exposure", "obligation"):
+            table.add_column(col)
+        for w in v.warrants:
+            table.add_row(
+                w.id, w.case, str(w.issued), w.status, w.exposure.value, str(w.obligation)
+            )
+        out.print(table)
+    out.print()
+    out.print("[bold]rules fired[/bold]")
+    for t in v.trace:
+        out.print(f"  {t.rule} [dim]({t.where}, priority {t.priority})[/dim]", highlight=False)
+        out.print(f"    {t.explanation}", highlight=False)
+        out.print(f"    [dim]basis: {'; '.join(t.basis)}[/dim]", highlight=False)
+    if why_not:
+        out.print("[bold]rules not fired[/bold] (first failing condition)")
+        for rule, reason in why_not.items():
+            out.print(f"  {rule}: {reason}", highlight=False)
+    out.print("[bold]evidence[/bold]")
+    for e in v.evidence:
+        out.print(
+            f"  {e.dataset} {e.record} [dim]({e.confidence.value})[/dim] {e.sources[0]}",
+            highlight=False,
+        )
+    out.print(f"[dim]datasets {v.versions.datasets[:19]}  rules {v.versions.rules[:19]}[/dim]")
+
+
+def check(
+    person: Annotated[str, typer.Argument(help="Name in any script, or a person id.")],
+    country: Annotated[str, typer.Argument(help="Country or territory: name, alias or ISO code.")],
+    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today, UTC).")] = None,
+    mode: Annotated[ModeArg, typer.Option(help="visit, transit or overflight.")] = ModeArg.visit,
+    birth_date: Annotated[str | None, typer.Option(help="Narrows the name match.")] = None,
+    nationality: Annotated[str | None, typer.Option(help="Narrows the name match.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Verdict as JSON.")] = False,
+    explain: Annotated[
+        Explain, typer.Option(help="fired: the rules that fired; full: also why others did not.")
+    ] = Explain.fired,
+    datasets_dir: DatasetsOpt = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Is PERSON exposed to arrest under an ICC warrant in COUNTRY on the date, and why?"""
+    day = parse_date(date)
+    born = parse_date(birth_date, "--birth-date") if birth_date else None
+    checker = checker_or_exit(datasets_dir, rules_dir)
+    try:
+        verdict = checker.check(
+            person, country, day, mode.value, birth_date=born, nationality=nationality
+        )
+    except DomainError as exc:
+        raise domain_error(exc) from None
+    if as_json:
+        out.print_json(verdict.model_dump_json())
+        return
+    why_not: dict[str, str] | None = None
+    if explain is Explain.full:
+        why_not = {}
+        match = checker.resolve_person(person, born, nationality)
+        resolved = checker.countries.resolve(country)
+        for e in checker.evaluate(match.person, resolved, day, mode.value):
+            for rule, failed in checker.rulebook.why_not(e.facts).items():
+                label = f"{rule} [{e.warrant.id}]" if e.warrant else rule
+                why_not[label] = str(failed)
+    print_verdict(verdict, why_not)

@@ -1,0 +1,31 @@
+"""``icc-exposure serve``: the REST API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from app.cli.common import snapshot_or_exit
+from app.settings import get_settings
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: ICC_EXPOSURE_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: ICC_EXPOSURE_PORT.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Default: ICC_EXPOSURE_WORKERS.")] = None,
+) -> None:
+    """Serve the REST API (uvicorn) on the configured datasets."""
+    import uvicorn
+
+    settings = get_settings()
+    snapshot_or_exit(None)  # refuse to start on broken data, with the problems listed
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level=settings.log_level,
+        access_log=False,
+    )
