@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from app.data import models as m
 from app.data.snapshot import FileInfo, Snapshot
+from app.data.sources import SourceRegistry
 from app.yamlio import FileProblems, Located, Problem, load_file
 
 Locate = Callable[[str, Sequence[int | str], str, str], Problem]
@@ -52,6 +53,10 @@ def load_snapshot(directory: Path) -> Snapshot:
         return Problem(located[file].file, located[file].line_of(loc), field, message)
 
     problems.extend(cross_check(parsed, locate))
+    registry = registry_of(parsed["source_tiers.yaml"])
+    for name in m.FILES:
+        if name != "source_tiers.yaml":
+            problems.extend(source_problems(name, located[name].data, registry, locate))
     if problems:
         raise FileProblems(problems)
 
@@ -72,7 +77,65 @@ def load_snapshot(directory: Path) -> Snapshot:
         failures=compliance.failures,
         positions=compliance.positions,
         country_aliases=parsed["country_aliases.yaml"],
+        source_registry=registry,
     )
+
+
+def registry_of(tiers: m.SourceTiersFile) -> SourceRegistry:
+    """The source registry from its file."""
+    return SourceRegistry.build(
+        official=tiers.official,
+        press=tiers.press,
+        secondary=tiers.secondary,
+        refused=tiers.refused,
+        refused_prefixes=tiers.refused_prefixes,
+        tracking=tiers.tracking_parameters,
+        official_citations=tiers.official_citations,
+    )
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
+
+
+def source_problems(
+    file: str, data: Any, registry: SourceRegistry, locate: Locate
+) -> Iterable[Problem]:
+    """Every source anywhere in a file: a known, not refused domain without tracking
+    parameters; and a `confidence: high` record cites at least one official source."""
+
+    def walk(node: Any, loc: tuple[int | str, ...]) -> Iterable[Problem]:
+        if isinstance(node, dict):
+            sources = node.get("sources")
+            tiers: list[str | None] = []
+            if isinstance(sources, list):
+                for j, item in enumerate(sources):
+                    source = (
+                        m.SourceOverride.model_validate(item) if isinstance(item, dict) else item
+                    )
+                    found = registry.classify(source)
+                    tiers.append(found.tier)
+                    if found.problem:
+                        where = (*loc, "sources", j)
+                        yield locate(file, where, _field_name(where), found.problem)
+            if node.get("confidence") == "high" and isinstance(sources, list):
+                if "official" not in tiers:
+                    where = (*loc, "confidence")
+                    yield locate(
+                        file,
+                        where,
+                        _field_name(where),
+                        "confidence high needs at least one official source (the Court, "
+                        "the UN, a government or a court of a state); lower it or cite one",
+                    )
+            for key, value in node.items():
+                if key != "sources":
+                    yield from walk(value, (*loc, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, (*loc, i))
+
+    yield from walk(data, ())
 
 
 def _count(model: BaseModel) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from app.data.sources import SourceRegistry
 from app.data.models import (
     CountryAliasesFile,
     Declaration,
@@ -69,6 +70,7 @@ class Snapshot:
     failures: tuple[Failure, ...]
     positions: tuple[Position, ...]
     country_aliases: CountryAliasesFile
+    source_registry: SourceRegistry = field(default_factory=SourceRegistry)
     _warrants_by_person: Mapping[str, tuple[Warrant, ...]] = field(repr=False, default_factory=dict)
 
     @classmethod
@@ -89,6 +91,7 @@ class Snapshot:
         failures: Iterable[Failure],
         positions: Iterable[Position],
         country_aliases: CountryAliasesFile,
+        source_registry: SourceRegistry | None = None,
     ) -> Snapshot:
         """Index the records (ids are assumed unique: the loader checked)."""
         warrant_map = {w.id: w for w in warrants}
@@ -110,6 +113,7 @@ class Snapshot:
             failures=tuple(failures),
             positions=tuple(positions),
             country_aliases=country_aliases,
+            source_registry=source_registry or SourceRegistry(),
             _warrants_by_person=MappingProxyType({k: tuple(v) for k, v in by_person.items()}),
         )
 
