@@ -53,6 +53,7 @@ def load_snapshot(directory: Path) -> Snapshot:
         return Problem(located[file].file, located[file].line_of(loc), field, message)
 
     problems.extend(cross_check(parsed, locate))
+    problems.extend(alternative_problems(parsed, locate))
     registry = registry_of(parsed["source_tiers.yaml"])
     for name in m.FILES:
         if name != "source_tiers.yaml":
@@ -79,6 +80,22 @@ def load_snapshot(directory: Path) -> Snapshot:
         country_aliases=parsed["country_aliases.yaml"],
         source_registry=registry,
     )
+
+
+def alternative_problems(parsed: dict[str, Any], locate: Locate) -> Iterable[Problem]:
+    """Each alternative names a contestable field and makes a valid record when applied."""
+    from app.data.alternatives import check_alternative
+
+    for name, content in parsed.items():
+        for key, value in content.__dict__.items():
+            if not isinstance(value, list):
+                continue
+            for i, record in enumerate(value):
+                for j, alt in enumerate(getattr(record, "alternatives", None) or []):
+                    message = check_alternative(record, alt)
+                    if message:
+                        where = (key, i, "alternatives", j)
+                        yield locate(name, where, _field_name(where), message)
 
 
 def registry_of(tiers: m.SourceTiersFile) -> SourceRegistry:
@@ -118,16 +135,16 @@ def source_problems(
                     if found.problem:
                         where = (*loc, "sources", j)
                         yield locate(file, where, _field_name(where), found.problem)
-            if node.get("confidence") == "high" and isinstance(sources, list):
-                if "official" not in tiers:
-                    where = (*loc, "confidence")
-                    yield locate(
-                        file,
-                        where,
-                        _field_name(where),
-                        "confidence high needs at least one official source (the Court, "
-                        "the UN, a government or a court of a state); lower it or cite one",
-                    )
+            high = node.get("confidence") == "high" and isinstance(sources, list)
+            if high and "official" not in tiers:
+                where = (*loc, "confidence")
+                yield locate(
+                    file,
+                    where,
+                    _field_name(where),
+                    "confidence high needs at least one official source (the Court, "
+                    "the UN, a government or a court of a state); lower it or cite one",
+                )
             for key, value in node.items():
                 if key != "sources":
                     yield from walk(value, (*loc, key))

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from app.data.sources import SourceRegistry
 from app.data.models import (
     CountryAliasesFile,
     Declaration,
@@ -21,6 +20,7 @@ from app.data.models import (
     Territory,
     Warrant,
 )
+from app.data.sources import SourceRegistry
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -115,6 +115,36 @@ class Snapshot:
             country_aliases=country_aliases,
             source_registry=source_registry or SourceRegistry(),
             _warrants_by_person=MappingProxyType({k: tuple(v) for k, v in by_person.items()}),
+        )
+
+    def replacing(self, attr: str, records: Iterable[object]) -> Snapshot:
+        """A copy with one collection replaced (``"warrants"``, ``"states"`` ...), re-indexed.
+
+        Used to answer under a contested fact's other value; the version gains a suffix so
+        that nothing keyed on it mistakes the copy for the original.
+        """
+        fields = {
+            "states": list(self.states.values()),
+            "territories": list(self.territories.values()),
+            "situations": list(self.situations.values()),
+            "declarations": list(self.declarations),
+            "referrals": list(self.referrals),
+            "people": list(self.people.values()),
+            "warrants": list(self.warrants.values()),
+            "summonses": list(self.summonses),
+            "failures": list(self.failures),
+            "positions": list(self.positions),
+        }
+        if attr not in fields:
+            raise KeyError(attr)
+        fields[attr] = list(records)
+        return Snapshot.build(
+            as_of=self.as_of,
+            version=self.version + "+alternative",
+            files=self.files,
+            country_aliases=self.country_aliases,
+            source_registry=self.source_registry,
+            **fields,  # type: ignore[arg-type]
         )
 
     # --- membership ---------------------------------------------------------------------------
