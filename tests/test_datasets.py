@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from app.data import Snapshot
-from app.data.sources import source_url
 from app.data.models import entry_into_force_for
+from app.data.sources import source_url
 
 from .conftest import d
 
