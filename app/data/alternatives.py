@@ -113,28 +113,35 @@ def applied(snapshot: Snapshot, fact: ContestedFact) -> Snapshot:
 
 def concerns(fact: ContestedFact, snapshot: Snapshot, person_id: str | None, iso3: str) -> bool:
     """Whether the contested fact can bear on answers about (person, country)."""
+    return bears_on(fact.dataset, fact.record, snapshot, person_id, iso3)
+
+
+def bears_on(
+    dataset: str, record: str, snapshot: Snapshot, person_id: str | None, iso3: str
+) -> bool:
+    """Whether a record can bear on answers about (person, country)."""
     countries = {iso3}
     territory = snapshot.territories.get(iso3)
     if territory is not None and territory.sovereign:
         countries.add(territory.sovereign)
-    if fact.dataset in ("states_parties.yaml", "territories.yaml"):
-        return fact.record in countries
-    if fact.dataset == "people.yaml":
-        return fact.record == person_id
-    if fact.dataset == "warrants.yaml":
-        warrant = snapshot.warrants.get(fact.record)
-        return warrant is not None and warrant.person == person_id
-    if fact.dataset == "situations.yaml":
-        return any(w.situation == fact.record for w in snapshot.warrants_of(person_id or ""))
-    if fact.dataset == "declarations_12_3.yaml":
-        return any(d.id == fact.record and d.state in countries for d in snapshot.declarations)
-    if fact.dataset == "referrals.yaml":
-        return True
-    if fact.dataset == "compliance.yaml":
-        items: list[m.Failure | m.Position] = [*snapshot.failures, *snapshot.positions]
-        return any(
-            r.id == fact.record and r.person == person_id and r.state in countries for r in items
+    if dataset in ("states_parties.yaml", "territories.yaml"):
+        return record in countries
+    if dataset in ("people.yaml", "summonses.yaml"):
+        return record == person_id or any(
+            s.id == record and s.person == person_id for s in snapshot.summonses
         )
+    if dataset == "warrants.yaml":
+        warrant = snapshot.warrants.get(record)
+        return warrant is not None and warrant.person == person_id
+    if dataset == "situations.yaml":
+        return any(w.situation == record for w in snapshot.warrants_of(person_id or ""))
+    if dataset == "declarations_12_3.yaml":
+        return any(d.id == record and d.state in countries for d in snapshot.declarations)
+    if dataset == "referrals.yaml":
+        return any(r.id == record and countries & set(r.binds) for r in snapshot.referrals)
+    if dataset == "compliance.yaml":
+        items: list[m.Failure | m.Position] = [*snapshot.failures, *snapshot.positions]
+        return any(r.id == record and r.person == person_id and r.state in countries for r in items)
     return False
 
 

@@ -23,8 +23,12 @@ from app.yamlio import FileProblems, Located, Problem, load_file
 Locate = Callable[[str, Sequence[int | str], str, str], Problem]
 
 
-def load_snapshot(directory: Path) -> Snapshot:
-    """Load and check every dataset file in ``directory``; raise FileProblems if any is wrong."""
+def load_snapshot(directory: Path, *, check_sources: bool = True) -> Snapshot:
+    """Load and check every dataset file in ``directory``; raise FileProblems if any is wrong.
+
+    ``check_sources=False`` loads an older version for comparison (``data diff``): one written
+    before the source registry existed, or before a domain was refused, still loads.
+    """
     located: dict[str, Located] = {}
     parsed: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -33,6 +37,8 @@ def load_snapshot(directory: Path) -> Snapshot:
     for name, model in m.FILES.items():
         path = directory / name
         shown = f"{directory.name}/{name}"
+        if not path.is_file() and name == "source_tiers.yaml" and not check_sources:
+            continue
         if not path.is_file():
             problems.append(Problem(shown, None, "", "missing dataset file"))
             continue
@@ -54,9 +60,10 @@ def load_snapshot(directory: Path) -> Snapshot:
 
     problems.extend(cross_check(parsed, locate))
     problems.extend(alternative_problems(parsed, locate))
-    registry = registry_of(parsed["source_tiers.yaml"])
+    tiers = parsed.get("source_tiers.yaml")
+    registry = registry_of(tiers) if tiers is not None else SourceRegistry()
     for name in m.FILES:
-        if name != "source_tiers.yaml":
+        if name != "source_tiers.yaml" and check_sources:
             problems.extend(source_problems(name, located[name].data, registry, locate))
     if problems:
         raise FileProblems(problems)
