@@ -133,17 +133,12 @@ def data_diff(
         )
     if not answers:
         return
-    table = Table()
-    for col in ("person", "country", "from", "to", "old", "new", "records"):
-        table.add_column(col)
     for a in answers:
-        table.add_row(
-            a.person,
-            f"{a.country} ({a.iso3})",
-            str(a.date_from),
-            str(a.date_to) if a.date_to else "onwards",
-            f"{a.old_exposure.value} / {'duty' if a.old_obligation else 'no duty'}",
-            f"{a.new_exposure.value} / {'duty' if a.new_obligation else 'no duty'}",
-            ", ".join(a.records),
+        old_answer = f"{a.old_exposure.value}/{'duty' if a.old_obligation else 'no duty'}"
+        new_answer = f"{a.new_exposure.value}/{'duty' if a.new_obligation else 'no duty'}"
+        out.print(
+            f"{a.person} in {a.country} ({a.iso3}) {a.date_from} to "
+            f"{a.date_to or 'onwards'}: {old_answer} -> {new_answer}  "
+            f"[dim]{', '.join(a.records)}[/dim]",
+            highlight=False,
         )
-    out.print(table)

@@ -90,19 +90,16 @@ def people_changes(
         f"datasets as of {result.datasets_as_of}",
         highlight=False,
     )
-    table = Table()
-    for col in ("date", "", "country", "before", "after", "deciding rules after"):
-        table.add_column(col)
+    # One line per change (not a table): lines stay whole when piped or in a narrow terminal.
     for day in result.days:
         for c in day.countries:
-            table.add_row(
-                str(day.date),
-                "scheduled" if day.scheduled else "",
-                f"{c.name} ({c.iso3})",
-                f"{c.exposure_before.value} / {'duty' if c.obligation_before else 'no duty'}",
-                f"{c.exposure_after.value} / {'duty' if c.obligation_after else 'no duty'}",
-                ", ".join(dict.fromkeys(c.rules_after.values())),
+            before = f"{c.exposure_before.value}/{'duty' if c.obligation_before else 'no duty'}"
+            after = f"{c.exposure_after.value}/{'duty' if c.obligation_after else 'no duty'}"
+            rules = ", ".join(dict.fromkeys(c.rules_after.values()))
+            mark = "  [yellow]scheduled[/yellow]" if day.scheduled else ""
+            out.print(
+                f"{day.date}  {c.name} ({c.iso3}): {before} -> {after}  [dim]{rules}[/dim]{mark}",
+                highlight=False,
             )
-    out.print(table)
     if not result.days:
         out.print("no change in the window")

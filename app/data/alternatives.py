@@ -151,4 +151,6 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude={"sources"})
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
