@@ -207,6 +207,12 @@ def loose_budget(shortest: int, longest: int) -> int:
     return 2 if longest >= 8 else 1
 
 
+def _reach(size: int) -> int:
+    """The most edits a token of this length can be from another under the candidate rule (two
+    when the longer of the pair has eight letters, which a 6-letter token can be two from)."""
+    return 2 if size >= 6 else 1
+
+
 def script_of(text: str) -> str:
     """The Unicode script of the first letter: LATIN, CYRILLIC, ARABIC, HEBREW ..."""
     for ch in text:
@@ -365,31 +371,39 @@ class PersonResolver:
         by_length: dict[int, list[str]] = {}
         for tok in postings:
             by_length.setdefault(len(tok), []).append(tok)
-        self._by_length = by_length
+        # Per typed length, every vocabulary token of a length that can be close enough: one
+        # call into rapidfuzz per typed token.
+        self._within_reach = {
+            size: [
+                t
+                for n in range(size - _reach(size), size + _reach(size) + 1)
+                for t in by_length.get(n, ())
+                if n >= 4
+            ]
+            for size in range(4, max(by_length, default=0) + 3)
+        }
         self._near: dict[str, tuple[tuple[str, int], ...]] = {}
 
     # --- look-up ------------------------------------------------------------------------------
 
     def _nearby(self, tok: str) -> tuple[tuple[str, int], ...]:
-        """Vocabulary tokens within the candidate rule's edits of ``tok``, with the edits. The
-        scan is rapidfuzz's (in C) over the tokens of a length that can be close enough."""
+        """Vocabulary tokens within the candidate rule's edits of ``tok``, with the edits: one
+        scan by rapidfuzz (in C) over the tokens of a length that can be close enough."""
         found = self._near.get(tok)
         if found is not None:
             return found
         out: list[tuple[str, int]] = []
         size = len(tok)
-        if size >= 3:
-            reach = 2 if size >= 6 else 1
-            for length in range(max(4, size - reach), size + reach + 1):
-                bucket = self._by_length.get(length)
-                if not bucket:
-                    continue
-                for other, edits, _ in process.extract(
-                    tok, bucket, scorer=OSA.distance, score_cutoff=reach, limit=None
-                ):
-                    budget = loose_budget(min(size, length), max(size, length))
-                    if 0 < edits <= budget:
-                        out.append((other, int(edits)))
+        reach = _reach(size)
+        for other, edits, _ in process.extract(
+            tok,
+            self._within_reach.get(size, ()),
+            scorer=OSA.distance,
+            score_cutoff=reach,
+            limit=None,
+        ):
+            if 0 < edits <= loose_budget(min(size, len(other)), max(size, len(other))):
+                out.append((other, int(edits)))
         if len(self._near) >= _CACHE:
             self._near.clear()
         result = tuple(out)
