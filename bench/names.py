@@ -70,7 +70,10 @@ def main() -> None:
     typed = [t.query for t in typed_with_one_edit(snapshot)]
     sample = random.Random(7).sample(sorted(set(typed)), min(args.names, len(set(typed))))
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
-    print(f"people: {len(snapshot.people)}, {len(aliases)} aliases, {len(sample)} typed names", flush=True)
+    print(
+        f"people: {len(snapshot.people)}, {len(aliases)} aliases, {len(sample)} typed names",
+        flush=True,
+    )
     versions: list[tuple[str, type[PersonResolver]]] = [("this version", PersonResolver)]
     if args.baseline:
         spec = importlib.util.spec_from_file_location("people_baseline", args.baseline)

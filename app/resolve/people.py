@@ -7,16 +7,18 @@ Min Aung Hlaing, so names are compared token by token after three folds:
   TR39 confusables data, via confusable_homoglyphs); a word in one script ('Путин') is left as it
   is, so genuine Cyrillic names still match by transliteration;
 - transliteration to ASCII (anyascii): Arabic articles (al-, el-) are optional, hyphens split,
-  apostrophes vanish, order is free; a word written in another script also keeps its own form,
-  so a typo in 'Путин' is counted in Cyrillic letters, not in their Latin spellings;
+  apostrophes vanish, order is free; a word written in another script also keeps its own form
+  (Arabic and Persian letter variants folded), so a typo in 'Путин' is counted in Cyrillic
+  letters, not in their Latin spellings;
 - typing errors: each typed token is looked up in an index of every alias token, exactly, as an
-  initial ('V.'), or within a few edits (rapidfuzz over the vocabulary of that length).
+  initial ('V.'), or within a few edits (one rapidfuzz scan, in C, over the tokens of a length
+  within reach).
 
 Two rules read the same token matches:
 - the candidate rule (who is close): every typed token matches a token of the alias within one
-  edit (two for tokens of eight letters or more); or, for a partial name with a token we do not
-  know ('Rodrigo Roa Duterte'), the alias's key token is typed exactly. Matches on first names
-  only rank below matches on a surname;
+  edit (two for tokens of eight letters or more); or, when a typed word is in no alias ('Sara
+  Netanyahu', a middle name we lack), the alias's key token is typed exactly. Matches on first
+  names only rank below matches on a surname;
 - the strict rule (who is meant): every typed token matches, the alias's key token (its last
   word, every part of a hyphenated one: 'Lvova', 'Belova') is among them, and edits stay within
   a tighter budget: none for a lone token under seven letters ('Bashar' is not 'Bashir'), one for
@@ -31,9 +33,9 @@ Match levels (``PersonMatch.level``; ``person`` is set for sure and probable onl
   the person is taken, and the answer says the match is probable;
 - ambiguous: two or more people match strictly within MARGIN of the best ('Gaddafi': Muammar
   and Saif al-Islam): the caller must ask;
-- candidates: nobody is sure or probable, but somebody is close ('Puttin', 'Konny', 'Lvova' in
-  Cyrillic typos, a lone common name like 'Ali', a relative like 'Sara Netanyahu'): the answer
-  is unresolved, never "none";
+- candidates: nobody is sure or probable, but somebody is close ('Puttin', 'Konny', 'Gbagbi',
+  a first name alone, a lone common name like 'Ali', a relative like 'Sara Netanyahu'): the
+  answer is unresolved, never "none";
 - none: nobody came close; only then is "no public warrant names them" said with confidence.
 """
 
