@@ -59,7 +59,30 @@ class ChangeDay(_Out):
         "notified withdrawal taking effect), which later facts may still alter.",
         examples=[False],
     )
-    countries: list[CountryChange] = Field(description="Countries whose answer changes.")
+    countries: list[CountryChange] = Field(
+        description="Countries whose answer changes, by name.",
+        examples=[
+            [
+                {
+                    "iso2": "HU",
+                    "iso3": "HUN",
+                    "name": "Hungary",
+                    "exposure_before": "medium",
+                    "obligation_before": True,
+                    "exposure_after": "medium",
+                    "obligation_after": True,
+                    "rules_before": {
+                        "exposure": "stated-refusal",
+                        "obligation": "state-party-obligation",
+                    },
+                    "rules_after": {
+                        "exposure": "stated-refusal",
+                        "obligation": "former-party-residual-duty",
+                    },
+                }
+            ]
+        ],
+    )
 
 
 class PersonChanges(_Out):
@@ -74,7 +97,10 @@ class PersonChanges(_Out):
         description="The datasets' as-of date; changes after it are marked scheduled.",
         examples=["2026-11-26"],
     )
-    days: list[ChangeDay] = Field(description="Dates with a change, oldest first.")
+    days: list[ChangeDay] = Field(
+        description="Dates with a change, oldest first (see ChangeDay).",
+        examples=[[{"date": "2024-02-01", "scheduled": False, "countries": []}]],
+    )
 
 
 @dataclass(frozen=True)

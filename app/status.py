@@ -25,7 +25,17 @@ class TimelineEvent(BaseModel):
         examples=["entry_into_force"],
     )
     detail: str = Field(description="What, in words.", examples=["Statute in force (Art. 126)"])
-    sources: list[SourceRef] = Field(description="Sources of the record, official first.")
+    sources: list[SourceRef] = Field(
+        description="Sources of the record, official first.",
+        examples=[
+            [
+                {
+                    "url": "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-10&chapter=18",
+                    "tier": "official",
+                }
+            ]
+        ],
+    )
 
 
 class ComplianceItem(BaseModel):

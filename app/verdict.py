@@ -141,7 +141,17 @@ class AlternativeOutcome(_Out):
         description="Why the other value is not the recorded one, in one line.",
         examples=["A later Court release gives 28 July; the warrant itself is dated 18 July."],
     )
-    sources: list[SourceRef] = Field(description="Sources of the other value, official first.")
+    sources: list[SourceRef] = Field(
+        description="Sources of the other value, official first.",
+        examples=[
+            [
+                {
+                    "url": "https://libyaobserver.ly/news/icc-issues-arrest-warrants-members-tarhounas-al-kani-militia",
+                    "tier": "press",
+                }
+            ]
+        ],
+    )
     exposure: Exposure = Field(
         description="Exposure under the other value (same rules, same engine).", examples=["high"]
     )

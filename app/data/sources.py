@@ -52,6 +52,8 @@ class SourceRegistry:
     refused_prefixes: dict[str, str] = field(default_factory=dict)
     tracking: tuple[str, ...] = ()
     official_citations: tuple[re.Pattern[str], ...] = ()
+    #: Classification is pure; answers classify the same few hundred sources again and again.
+    _memo: dict[object, Classified] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -94,6 +96,14 @@ class SourceRegistry:
 
     def classify(self, source: object) -> Classified:
         """The tier of a source (an override's own tier wins over its domain's)."""
+        found = self._memo.get(source)
+        if found is None:
+            found = self._classify(source)
+            if len(self._memo) < 100_000:
+                self._memo[source] = found
+        return found
+
+    def _classify(self, source: object) -> Classified:
         url = source_url(source)
         override: Tier | None = getattr(source, "tier", None)
         host = host_of(url)
@@ -115,7 +125,7 @@ class SourceRegistry:
             )
         archived = _ARCHIVE.match(url)
         if archived and override is None:
-            inner = self.classify(f"{archived.group('scheme')}://{archived.group('rest')}")
+            inner = self._classify(f"{archived.group('scheme')}://{archived.group('rest')}")
             return Classified(url, inner.tier, inner.problem)
         if _IP.match(host):
             return Classified(url, None, f"{host} is a bare IP address: cite the site's name")
