@@ -66,6 +66,8 @@ class Stats:
     errors: int = 0
     by_exposure: dict[str, int] = field(default_factory=dict)
     obligations: int = 0
+    # Why the whole input could not be read (e.g. a CSV header without the required columns).
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -331,7 +333,10 @@ class BatchRunner:
             names[names.index("date")] = "arrive"
         index = {name: i for i, name in enumerate(names)}
         if "person" not in index or "country" not in index or "arrive" not in index:
-            yield 1, "", "the CSV header needs person, country and arrive (or date) columns"
+            self.stats.unreadable = (
+                "the CSV header needs person, country and arrive (or date) columns"
+            )
+            yield 1, "", self.stats.unreadable
             return
         picks = [index.get(name) for name in KEY_FIELDS]
         id_at = index.get("id")

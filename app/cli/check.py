@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 EXPOSURE_STYLE = {"none": "green", "low": "yellow", "medium": "dark_orange", "high": "bold red"}
 
 
+def yes_no(value: bool | None) -> str:
+    """Tables say yes/no (unknown when not known), not Python's True/False."""
+    return "unknown" if value is None else "yes" if value else "no"
+
+
 def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
     style = EXPOSURE_STYLE[v.exposure.value]
     who = v.person.name if v.person else f"{v.query!r} (no person with a public warrant)"
@@ -53,7 +58,7 @@ def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
             table.add_column(col)
         for w in v.warrants:
             table.add_row(
-                w.id, w.case, str(w.issued), w.status, w.exposure.value, str(w.obligation)
+                w.id, w.case, str(w.issued), w.status, w.exposure.value, yes_no(w.obligation)
             )
         out.print(table)
     out.print()
@@ -65,7 +70,8 @@ def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
     if why_not:
         out.print("[bold]rules not fired[/bold] (first failing condition)")
         for rule, reason in why_not.items():
-            out.print(f"  {rule}: {reason}", highlight=False)
+            # Plain text: "[warrant-id]" and "in [a, b]" are not rich markup.
+            out.print(f"  {rule}: {reason}", markup=False, highlight=False)
     out.print("[bold]evidence[/bold]")
     for e in v.evidence:
         out.print(

@@ -66,17 +66,16 @@ class Explain(StrEnum):
 
 
 def parse_date(value: str | None, what: str = "--date") -> dt.date:
-    """Strict ISO 8601 dates (YYYY-MM-DD); today (UTC) when absent."""
+    """Strict ISO 8601 dates (YYYY-MM-DD); today (UTC) when absent. Worded as the API words it."""
     if value is None:
         return dt.datetime.now(dt.UTC).date()
+    from app.types import strict_iso_date
+
     try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date as YYYY-MM-DD", param_hint=what
-        ) from None
+        day: dt.date = strict_iso_date(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=what) from None
+    return day
 
 
 def rulebook_or_exit(rules_dir: Path | None) -> Rulebook:
