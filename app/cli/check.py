@@ -110,11 +110,10 @@ def check(
         return
     why_not: dict[str, str] | None = None
     if explain is Explain.full:
-        why_not = {}
-        match = checker.resolve_person(person, born, nationality)
-        resolved = checker.countries.resolve(country)
-        for e in checker.evaluate(match.person, resolved, day, mode.value):
-            for rule, failed in checker.rulebook.why_not(e.facts).items():
-                label = f"{rule} [{e.warrant.id}]" if e.warrant else rule
-                why_not[label] = str(failed)
+        from app.explain import not_fired
+
+        found = not_fired(
+            checker, person, country, day, mode.value, birth_date=born, nationality=nationality
+        )
+        why_not = {f"{n.rule} [{n.warrant}]" if n.warrant else n.rule: n.failed for n in found}
     print_verdict(verdict, why_not)
