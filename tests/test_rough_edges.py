@@ -68,9 +68,7 @@ def test_the_warrants_table_says_yes_or_no() -> None:
         ("2024-02-30", "2024-02-30 is not a calendar date"),
     ],
 )
-def test_date_errors_are_worded_as_in_the_api(
-    live: httpx.Client, date: str, message: str
-) -> None:
+def test_date_errors_are_worded_as_in_the_api(live: httpx.Client, date: str, message: str) -> None:
     code, output = cli("check", "Putin", "Japan", "--date", date)
     assert code == 2 and message in output
     response = live.get("/v1/exposure", params={"person": "Putin", "country": "JP", "date": date})
