@@ -15,13 +15,12 @@ import typer
 from rich.console import Console
 
 from app.errors import DomainError
-from app.settings import get_settings
-from app.yamlio import FileProblems
 
 if TYPE_CHECKING:
     from app.checks import Checker
     from app.data import Snapshot
     from app.engine.rulebook import Rulebook
+    from app.yamlio import FileProblems
 
 out = Console(soft_wrap=True)  # long explanations stay one line each when piped
 err = Console(stderr=True)
@@ -79,10 +78,13 @@ def parse_date(value: str | None, what: str = "--date") -> dt.date:
 
 
 def rulebook_or_exit(rules_dir: Path | None) -> Rulebook:
-    from app.engine.rulebook import load_rulebook
+    # Parsed rules cached by content hash (app/cache.py); the engine is compiled each time.
+    from app.cache import cached_rulebook
+    from app.settings import get_settings
+    from app.yamlio import FileProblems
 
     try:
-        return load_rulebook(rules_dir or get_settings().rules_dir)
+        return cached_rulebook(rules_dir or get_settings().rules_dir)
     except FileProblems as exc:
         raise fail(exc, "rules") from None
 
@@ -104,9 +106,12 @@ def domain_error(exc: DomainError) -> typer.Exit:
 
 
 def snapshot_or_exit(datasets_dir: Path | None) -> Snapshot:
-    from app.data import load_snapshot
+    # Cached by content hash (app/cache.py): a repeated command does not parse the YAML again.
+    from app.cache import cached_snapshot
+    from app.settings import get_settings
+    from app.yamlio import FileProblems
 
     try:
-        return load_snapshot(datasets_dir or get_settings().datasets_dir)
+        return cached_snapshot(datasets_dir or get_settings().datasets_dir)
     except FileProblems as exc:
         raise fail(exc, "datasets") from None
