@@ -132,7 +132,8 @@ def test_an_ambiguous_country_is_an_error_with_choices() -> None:
 
 def test_a_bad_date_is_refused() -> None:
     result = runner.invoke(app, ["check", "Putin", "Japan", "--date", "2024-13-01"])
-    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+    # Worded as the API words it (tests/test_rough_edges.py).
+    assert result.exit_code == 2 and "2024-13-01 is not a calendar date" in result.output
 
 
 def test_a_date_after_the_as_of_date_carries_a_caveat(checker: Checker) -> None:
