@@ -1,7 +1,7 @@
 """The README's shown output is the real output: every ```console block marked with
 ``<!-- readme-test -->`` is run (``icc-exposure`` with this venv's; ``curl`` against a live
-uvicorn serving the shipped data, ``localhost:8000`` rewritten to its port) and compared; stderr is shown with stdout, and a
-non-zero exit code as ``[exit N]``.
+uvicorn serving the shipped data, ``localhost:8000`` rewritten to its port) and compared;
+stderr is shown with stdout, and a non-zero exit code as ``[exit N]``.
 
 After a change to the data or the code that changes an answer, regenerate them with
 ``README_UPDATE=1 .venv/bin/pytest tests/test_readme.py`` and read the diff.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -32,8 +33,15 @@ def run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> s
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     """(the venv's bin folder, a working directory outside the checkout)."""
     tmp = tmp_path_factory.mktemp("wheel")
+    # A copy of what the build reads: setuptools builds in the source folder (build/), and two
+    # runs at once (CI's two Pythons, developers) must not share it.
+    source = tmp / "source"
+    for name in ("app", "datasets", "rules"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
     # Without build isolation: the project venv's setuptools, no download.
-    run(sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "--no-build-isolation",
+    run(sys.executable, "-m", "pip", "wheel", source, "--no-deps", "--no-build-isolation",
         "-q", "-w", tmp / "dist", cwd=tmp)  # fmt: skip
     (wheel,) = (tmp / "dist").glob("icc_exposure-*.whl")
     venv = tmp / "venv"
