@@ -65,9 +65,7 @@ def person_facts(person: Person | None, day: dt.date) -> PersonFacts:
     )
 
 
-def warrant_facts(
-    warrant: Warrant | None, day: dt.date, situation_name: str = ""
-) -> WarrantFacts:
+def warrant_facts(warrant: Warrant | None, day: dt.date, situation_name: str = "") -> WarrantFacts:
     if warrant is None:
         return WarrantFacts(id="", situation="", status="none")
     status = warrant.status_on(day)

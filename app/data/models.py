@@ -299,7 +299,9 @@ class ArrestRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    date: Date = Field(description="Date the request was sent (or received).", examples=["2025-01-18"])
+    date: Date = Field(
+        description="Date the request was sent (or received).", examples=["2025-01-18"]
+    )
     states: list[Iso3] = Field(
         min_length=1,
         description="States named in the public record as recipients (ISO alpha-3).",

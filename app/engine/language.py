@@ -195,11 +195,9 @@ class Contested(BaseModel):
         description="The unsettled question, in one sentence.",
         examples=["Whether art. 127(2) reaches arrest warrants issued before a withdrawal."],
     )
-    other_reading: Annotated[str, StringConstraints(min_length=10, strip_whitespace=True)] = (
-        Field(
-            description="The competing reading, in one sentence.",
-            examples=["Only requests already pending on the day the withdrawal took effect."],
-        )
+    other_reading: Annotated[str, StringConstraints(min_length=10, strip_whitespace=True)] = Field(
+        description="The competing reading, in one sentence.",
+        examples=["Only requests already pending on the day the withdrawal took effect."],
     )
 
 
@@ -259,9 +257,7 @@ class Rule(BaseModel):
 
     def render(self, flat: dict[str, Any]) -> str:
         """The explanation with facts filled in (dates ISO, unknown values as 'unknown')."""
-        return _PLACEHOLDER.sub(
-            lambda m: _show(flat.get(m.group(1)), m.group(1)), self.explain
-        )
+        return _PLACEHOLDER.sub(lambda m: _show(flat.get(m.group(1)), m.group(1)), self.explain)
 
 
 def _show(value: Any, fact: str = "") -> str:

@@ -172,7 +172,7 @@ def lint(rulebook: Rulebook) -> list[Finding]:
 
     for placed in rulebook.rules:
         then = placed.rule.then
-        if then.contested is not None and then.exposure is not None and then.exposure.value == "high":
+        if then.contested is not None and then.exposure == "high":
             findings.append(
                 Finding(
                     "error",

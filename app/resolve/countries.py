@@ -2,9 +2,9 @@
 
 Exact look-ups only (after folding case, accents and punctuation): ISO alpha-2, alpha-3 and
 numeric codes, pycountry's names, the alias table, the territories, and occupied or de facto
-areas (datasets/areas.yaml: Crimea, Gaza ...) answered for their de jure state. Ambiguous names ask with
-their choices; unknown names fail with suggestions. pycountry's ``search_fuzzy`` maps 'Kosovo'
-to Serbia and 'Gaza' to Mozambique, so fuzzy matching only ever suggests.
+areas (datasets/areas.yaml: Crimea, Gaza ...) answered for their de jure state. Ambiguous names
+ask with their choices; unknown names fail with suggestions. pycountry's ``search_fuzzy`` maps
+'Kosovo' to Serbia and 'Gaza' to Mozambique, so fuzzy matching only ever suggests.
 """
 
 from __future__ import annotations
