@@ -193,7 +193,7 @@ def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> Leg
     return LegResult(
         id=leg.id,
         index=index,
-        country=country_ref(country),
+        country=country_ref(country, worst.start),
         arrive=leg.arrive,
         depart=depart,
         mode=leg.mode,

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -22,7 +23,7 @@ from app.engine.rulebook import Rulebook, load_rulebook
 from app.errors import UnknownCountry
 from app.yamlio import FileProblems
 
-from .conftest import DATASETS, d
+from .conftest import DATASETS, d, live_server
 
 runner = CliRunner()
 
@@ -365,3 +366,25 @@ def test_the_cli_groups_the_rules_by_warrant() -> None:
     assert first < second
     between = out[first:second]
     assert "state-party-obligation" in between and "head-of-state-immunity" in between
+
+
+# --- the API, live ------------------------------------------------------------------------------
+
+
+def test_the_live_api_shows_contested_points_and_areas() -> None:
+    with live_server() as base, httpx.Client(base_url=base, timeout=10) as client:
+        hungary = client.get(
+            "/v1/exposure",
+            params={"person": "Netanyahu", "country": "Hungary", "date": "2026-07-01"},
+        ).json()
+        assert (hungary["exposure"], hungary["obligation"]) == ("medium", True)
+        assert [c["rule"] for c in hungary["contested"]] == ["former-party-residual-duty"]
+        crimea = client.get(
+            "/v1/exposure", params={"person": "Putin", "country": "Crimea", "date": "2025-06-01"}
+        ).json()
+        assert crimea["country"]["iso3"] == "UKR"
+        assert crimea["country"]["area"]["id"] == "crimea"
+        assert crimea["exposure"] == "low" and crimea["obligation"] is True
+        schema = client.get("/openapi.json").json()["components"]["schemas"]
+        assert schema["ContestedPoint"]["properties"]["other_reading"]["description"]
+        assert schema["AreaRef"]["properties"]["controlled_by"]["examples"]
