@@ -314,8 +314,15 @@ class ArrestRequest(BaseModel):
         "may exceed the states named.",
         examples=[6],
     )
-    sources: Sources
-    notes: str | None = None
+    sources: Sources = Field(
+        description="Where the recipients are named (the Court, a recipient's government, press).",
+        examples=[["https://www.icc-cpi.int/news/..."]],
+    )
+    notes: str | None = Field(
+        default=None,
+        description="What the sources say and do not say (e.g. recipients not named).",
+        examples=["The Court says six States were asked; only Italy is named."],
+    )
 
 
 class StatusEntry(BaseModel):
