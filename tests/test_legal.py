@@ -388,3 +388,34 @@ def test_the_live_api_shows_contested_points_and_areas() -> None:
         schema = client.get("/openapi.json").json()["components"]["schemas"]
         assert schema["ContestedPoint"]["properties"]["other_reading"]["description"]
         assert schema["AreaRef"]["properties"]["controlled_by"]["examples"]
+
+
+# --- areas in batches and itineraries ---------------------------------------------------------
+
+
+def batch(checker: Checker, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    from app.batch import run_text
+
+    text_ = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    out = run_text(checker, text_, "ndjson", "ndjson").splitlines()
+    return {a["id"]: a for a in map(json.loads, out)}
+
+
+def test_a_batch_answers_an_area_and_its_state_apart(checker: Checker) -> None:
+    answers = batch(
+        checker,
+        [
+            {"id": "a", "person": "Putin", "country": "Ukraine", "arrive": "2025-06-01"},
+            {"id": "b", "person": "Putin", "country": "Crimea", "arrive": "2025-06-01"},
+            {"id": "c", "person": "Putin", "country": "Ukraine", "arrive": "2025-06-02"},
+        ],
+    )
+    assert [answers[k]["exposure"] for k in "abc"] == ["high", "low", "high"]
+
+
+def test_a_stay_in_kherson_is_cut_at_its_liberation(checker: Checker) -> None:
+    from app.itinerary import boundaries
+
+    area = checker.countries.resolve("Kherson").area
+    assert d("2022-11-11") in boundaries(checker, "putin-vladimir", "UKR", area)
+    assert d("2022-11-11") not in boundaries(checker, "putin-vladimir", "UKR")

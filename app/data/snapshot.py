@@ -275,13 +275,17 @@ class Snapshot:
 
     # --- change dates -------------------------------------------------------------------------
 
-    def change_dates(self, person_id: str | None, iso3: str) -> list[dt.date]:
+    def change_dates(
+        self, person_id: str | None, iso3: str, area: Area | None = None
+    ) -> list[dt.date]:
         """Every date on which the facts for (person, country) can change, sorted.
 
         A stay that spans one of these dates is split there. Dates are the first day on
         which the new state of affairs holds.
         """
         days: set[dt.date] = set()
+        if area is not None:  # an occupied area: control begins and (perhaps) ends
+            days.update(d for d in (area.since, area.until) if d)
         territory = self.territories.get(iso3)
         countries = {iso3}
         if territory is not None:
