@@ -95,12 +95,16 @@ def country_facts(
     # Art. 127(2): the duty survives only for proceedings "commenced prior to" the withdrawal
     # taking effect: the situation opened AND this warrant issued (or the request for arrest
     # received) before then. A situation opened earlier is not enough for a later warrant.
+    began = (
+        min(d for d in (situation.opened, situation.preliminary_examination) if d is not None)
+        if situation is not None and (situation.opened or situation.preliminary_examination)
+        else None
+    )
     investigated_before = bool(
         membership.former_party
-        and situation is not None
-        and situation.opened is not None
+        and began is not None
         and effective is not None
-        and situation.opened < effective
+        and began < effective
     )
     residual = bool(
         investigated_before

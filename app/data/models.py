@@ -154,6 +154,12 @@ class Situation(Record):
     icc_number: NonEmpty
     trigger: Literal["state_referral", "unsc_referral", "proprio_motu", "declaration_12_3"]
     opened: Date | None = Field(default=None, description="Investigation opened.")
+    preliminary_examination: Date | None = Field(
+        default=None,
+        description="The Prosecutor's preliminary examination opened, where it matters (a state "
+        "that withdrew in between: art. 127(2), 'any matter already under consideration').",
+        examples=["2018-02-08"],
+    )
     referred_by: list[Iso3] = Field(
         default_factory=list,
         description="States that referred the situation (art. 14); the situation's own state "

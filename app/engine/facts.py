@@ -111,9 +111,10 @@ class CountryFacts(_Group):
     )
     investigation_before_withdrawal: bool = Field(
         default=False,
-        description="Former party, and the warrant's situation was under investigation before "
-        "its withdrawal took effect (whatever the warrant's date): the broad reading of art. "
-        "127(2), which the rules mark as contested where the warrant came later.",
+        description="Former party, and the warrant's situation was under investigation (or the "
+        "Prosecutor's preliminary examination) before its withdrawal took effect, whatever the "
+        "warrant's date: the broad reading of art. 127(2), which the rules mark as contested "
+        "where the warrant came later.",
     )
     request_received: bool = Field(
         default=False,
