@@ -42,7 +42,13 @@ def test_putin_in_japan_after_the_warrant() -> None:
     v = check("Vladimir Putin", "Japan", "--date", "2023-03-20")
     assert (v["exposure"], v["obligation"]) == ("high", True)
     assert v["person"]["id"] == "putin-vladimir"
-    assert v["country"] == {"iso2": "JP", "iso3": "JPN", "name": "Japan", "territory_of": None}
+    assert v["country"] == {
+        "iso2": "JP",
+        "iso3": "JPN",
+        "name": "Japan",
+        "territory_of": None,
+        "area": None,
+    }
 
 
 def test_putin_in_mongolia_during_the_visit_has_no_record_yet() -> None:

@@ -20,7 +20,7 @@ from app.cli.common import (
 from app.errors import DomainError
 
 if TYPE_CHECKING:
-    from app.verdict import Verdict
+    from app.verdict import TraceItem, Verdict
 
 
 EXPOSURE_STYLE = {"none": "green", "low": "yellow", "medium": "dark_orange", "high": "bold red"}
@@ -37,7 +37,14 @@ def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
     where = v.country.name + (
         f", territory of {v.country.territory_of}" if v.country.territory_of else ""
     )
+    area = v.country.area
+    if area is not None:
+        where = f"{area.name} ({where} in law)"
     out.print(f"[bold]{who}[/bold] in [bold]{where}[/bold] on {v.as_of} ({v.mode})")
+    if area is not None:
+        held = "" if area.controlled_on_date else " (not on this date)"
+        span = f"since {area.since}" + (f" until {area.until}" if area.until else "")
+        out.print(f"controlled by: {area.controlled_by}, {span}{held}", highlight=False)
     out.print(
         f"exposure: [{style}]{v.exposure.value.upper()}[/{style}]   "
         f"obligation to arrest: {'[bold]yes[/bold]' if v.obligation else 'no'}   "
@@ -51,6 +58,14 @@ def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
     out.print(v.summary, highlight=False)
     for note in v.notes:
         out.print(f"  [dim]note:[/dim] {note}", highlight=False)
+    if v.contested:
+        out.print()
+        out.print(
+            "[bold]contested[/bold] (no court has settled these; the answer follows one reading)"
+        )
+        for c in v.contested:
+            out.print(f"  {c.point} [dim]({c.rule})[/dim]", highlight=False)
+            out.print(f"    other reading: {c.other_reading}", highlight=False)
     if v.warrants:
         out.print()
         table = Table(title="warrants", title_justify="left")
@@ -62,11 +77,30 @@ def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
             )
         out.print(table)
     out.print()
-    out.print("[bold]rules fired[/bold]")
+    out.print("[bold]rules fired[/bold]" + (", by warrant" if v.warrants else ""))
+    outcomes = {w.id: w for w in v.warrants}
+    groups: dict[str | None, list[TraceItem]] = {}
     for t in v.trace:
-        out.print(f"  {t.rule} [dim]({t.where}, priority {t.priority})[/dim]", highlight=False)
-        out.print(f"    {t.explanation}", highlight=False)
-        out.print(f"    [dim]basis: {'; '.join(t.basis)}[/dim]", highlight=False)
+        groups.setdefault(t.warrant, []).append(t)
+    for warrant, items in groups.items():
+        indent = "  "
+        if warrant is not None:
+            outcome = outcomes.get(warrant)
+            head = f"  warrant [bold]{warrant}[/bold]"
+            if outcome is not None:
+                head += (
+                    f" [dim]({outcome.case}, issued {outcome.issued}, {outcome.status}):[/dim] "
+                    f"exposure {outcome.exposure.value}, "
+                    f"obligation {'yes' if outcome.obligation else 'no'}"
+                )
+            out.print(head, highlight=False)
+            indent = "    "
+        for t in items:
+            out.print(
+                f"{indent}{t.rule} [dim]({t.where}, priority {t.priority})[/dim]", highlight=False
+            )
+            out.print(f"{indent}  {t.explanation}", highlight=False)
+            out.print(f"{indent}  [dim]basis: {'; '.join(t.basis)}[/dim]", highlight=False)
     if why_not:
         out.print("[bold]rules not fired[/bold] (first failing condition)")
         for rule, reason in why_not.items():
