@@ -67,9 +67,11 @@ def _version(spec: str, datasets_dir: Path, workdir: Path) -> Snapshot:
             )
             if shown.returncode == 0:
                 (folder / name).write_bytes(shown.stdout)
-            elif name != "source_tiers.yaml":
-                err.print(f"{spec}:{rel / name}: {shown.stderr.decode().strip()}", highlight=False)
-                raise typer.Exit(code=2)
+            elif (datasets_dir / name).is_file() and name != "source_tiers.yaml":
+                # A file that did not exist yet at that revision: compare with today's, so
+                # that only the files both versions have can differ.
+                err.print(f"{spec}: no {rel / name}; using the current one", highlight=False)
+                (folder / name).write_bytes((datasets_dir / name).read_bytes())
     try:
         # An older version is compared as it was: the source checks of today do not apply.
         return load_snapshot(folder, check_sources=False)
