@@ -497,7 +497,7 @@ def match_info(match: PersonMatch) -> MatchInfo:
     else:
         level, matched = "candidates", match.candidates[0].matched
     return MatchInfo(
-        level=level,  # type: ignore[arg-type]
+        level=level,
         score=round(match.score, 4),
         matched=matched,
         meaning=MATCH_MEANING[level],

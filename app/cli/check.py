@@ -16,12 +16,12 @@ from rich.table import Table
 
 from app.cli.common import (
     DatasetsOpt,
-    err,
     Explain,
     ModeArg,
     RulesOpt,
     checker_or_exit,
     domain_error,
+    err,
     out,
     parse_date,
 )
