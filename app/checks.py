@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from app.data.models import CONFIDENCE_ORDER, Confidence, Person, Warrant
+from app.data.models import CONFIDENCE_ORDER, Application, Confidence, Person, Warrant
 from app.data.snapshot import Membership, Snapshot
 from app.engine.facts import CountryFacts, FactRecord, Mode, PersonFacts, QueryFacts, WarrantFacts
 from app.engine.language import EXPOSURE_RANK, Exposure
@@ -48,7 +48,9 @@ def _role_key(role: str) -> str:
     return role.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def person_facts(person: Person | None, day: dt.date) -> PersonFacts:
+def person_facts(
+    person: Person | None, day: dt.date, application: Application | None = None
+) -> PersonFacts:
     if person is None:
         return PersonFacts(
             id="", name="", nationality="", sitting_head_of_state=False, troika=False
@@ -61,6 +63,8 @@ def person_facts(person: Person | None, day: dt.date) -> PersonFacts:
         sitting_head_of_state="head_of_state" in held,
         deceased=person.died is not None and person.died <= day,
         troika=bool(held & TROIKA),
+        application_pending=application is not None,
+        application_filed=application.filed if application else None,
     )
 
 
@@ -128,7 +132,9 @@ def build_facts(
     membership = snapshot.membership(country.iso3, day)
     return FactRecord(
         query=QueryFacts(date=day, mode=mode, after_as_of=day > snapshot.as_of),
-        person=person_facts(person, day),
+        person=person_facts(
+            person, day, snapshot.pending_application(person.id, day) if person else None
+        ),
         warrant=warrant_facts(warrant, day),
         country=country_facts(snapshot, country, membership, person, warrant, day),
     )
@@ -450,6 +456,9 @@ class Checker:
         add("states_parties.yaml", state_code, snap.states.get(state_code))
         if person is not None:
             add("people.yaml", person.id, person)
+            application = snap.pending_application(person.id, day)
+            if application is not None:
+                add("applications.yaml", application.id, application)
         for e in evaluated:
             w = e.warrant
             if w is None:
