@@ -234,7 +234,7 @@ class Role(BaseModel):
 
 
 class Person(Record):
-    """A person named in a public ICC arrest warrant or summons."""
+    """A person named in a public ICC arrest warrant, summons or warrant application."""
 
     id: RecordId = Field(
         description="Stable kebab-case id; never reused or renamed.", examples=["putin-vladimir"]
