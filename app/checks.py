@@ -492,7 +492,12 @@ def person_ref(match: PersonMatch) -> PersonRef | None:
 def taken_as(match: PersonMatch, candidate: Candidate) -> PersonMatch:
     """The match as if the name meant this candidate (to compute each candidate's answer)."""
     return PersonMatch(
-        match.query, candidate.person, candidate.score, candidate.matched, (), "sure"
+        query=match.query,
+        person=candidate.person,
+        score=candidate.score,
+        matched=candidate.matched,
+        candidates=(),
+        level="sure",
     )
 
 

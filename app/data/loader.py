@@ -299,6 +299,17 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
         for j, code in enumerate(choices):
             ref(A, ("ambiguous", name, j), code, codes, "country code")
     as_of: dt.date = parsed["states_parties.yaml"].as_of
+    for i, a in enumerate(applications):
+        for name, day in (("filed", a.filed), ("decided", a.decided)):
+            if day is not None and day > as_of:
+                out.append(
+                    locate(
+                        "applications.yaml",
+                        ("applications", i, name),
+                        f"applications[{i}].{name}",
+                        f"after the datasets' as-of date {as_of}",
+                    )
+                )
     for i, w in enumerate(warrants):
         if w.issued > as_of:
             out.append(
