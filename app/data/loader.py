@@ -299,8 +299,8 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
         for j, code in enumerate(choices):
             ref(A, ("ambiguous", name, j), code, codes, "country code")
     as_of: dt.date = parsed["states_parties.yaml"].as_of
-    for i, a in enumerate(applications):
-        for name, day in (("filed", a.filed), ("decided", a.decided)):
+    for i, ap in enumerate(applications):
+        for name, day in (("filed", ap.filed), ("decided", ap.decided)):
             if day is not None and day > as_of:
                 out.append(
                     locate(
