@@ -30,11 +30,6 @@ from .conftest import d, live_server
 runner = CliRunner()
 PROBLEM = "application/problem+json"
 GADDAFI = {"gaddafi-muammar", "gaddafi-saif-al-islam"}
-#: Typo recall is the names engineer's work (app/resolve/people.py); these tests state the
-#: behaviour a user needs and pass once it lands.
-NAMES_PENDING = pytest.mark.xfail(
-    strict=False, reason="typo recall in app/resolve/people.py (names) not on this branch yet"
-)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +86,6 @@ def test_none_only_when_nobody_came_close(checker: Checker) -> None:
     assert "Nobody" in v.match.meaning
 
 
-@NAMES_PENDING
 @pytest.mark.parametrize(
     ("typed", "country", "expected"),
     [
