@@ -11,19 +11,23 @@ import datetime as dt
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from app.data.alternatives import ContestedFact, applied, concerns, contested_facts, plain
 from app.data.models import CONFIDENCE_ORDER, Application, Confidence, Person, Warrant
 from app.data.snapshot import Membership, Snapshot
 from app.engine.facts import CountryFacts, FactRecord, Mode, PersonFacts, QueryFacts, WarrantFacts
 from app.engine.language import EXPOSURE_RANK, Exposure
 from app.engine.rulebook import ENGINE_VERSION, Decision, PlacedRule, Rulebook, aggregate
 from app.errors import AmbiguousPerson, InvalidInput
+from app.freshness import freshness, today_utc
 from app.resolve.countries import Country, CountryResolver
 from app.resolve.people import Candidate, PersonMatch, PersonResolver
 from app.verdict import (
     MATCH_MEANING,
+    AlternativeOutcome,
     AreaRef,
     CandidateRef,
     ContestedPoint,
@@ -31,10 +35,12 @@ from app.verdict import (
     Evidence,
     MatchInfo,
     PersonRef,
+    SourceRef,
     TraceItem,
     Verdict,
     Versions,
     WarrantOutcome,
+    source_refs,
 )
 
 #: Candidates shown (and weighed for the worst case) when a name is not pinned down.
@@ -213,6 +219,10 @@ class Checker:
         self.memo_misses = 0
         self._matches: dict[tuple[str, dt.date | None, str | None], PersonMatch] = {}
         self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        #: The clock answers read (freshness); tests set a fixed one.
+        self.today: Callable[[], dt.date] = today_utc
+        self.contested: tuple[ContestedFact, ...] = tuple(contested_facts(snapshot))
+        self._alternate: dict[tuple[str, str, int], Snapshot] = {}
 
     # --- evaluation ---------------------------------------------------------------------------
 
@@ -239,17 +249,24 @@ class Checker:
         return aggregate(self.fired(facts), facts.flat())
 
     def evaluate(
-        self, person: Person | None, country: Country, day: dt.date, mode: Mode
+        self,
+        person: Person | None,
+        country: Country,
+        day: dt.date,
+        mode: Mode,
+        snapshot: Snapshot | None = None,
     ) -> list[Evaluated]:
-        """One evaluation per warrant against the person (one with status none if none)."""
-        warrants: list[Warrant | None] = (
-            list(self.snapshot.warrants_of(person.id)) if person else []
-        )
+        """One evaluation per warrant against the person (one with status none if none), on
+        this generation's Snapshot or on ``snapshot`` (a contested fact's other value)."""
+        snap = snapshot or self.snapshot
+        if person is not None and snapshot is not None:
+            person = snap.people.get(person.id, person)
+        warrants: list[Warrant | None] = list(snap.warrants_of(person.id)) if person else []
         if not warrants:
             warrants = [None]
         out = []
         for warrant in warrants:
-            facts = build_facts(self.snapshot, person, warrant, country, day, mode)
+            facts = build_facts(snap, person, warrant, country, day, mode)
             out.append(Evaluated(warrant, facts, self.decide(facts)))
         return out
 
@@ -293,7 +310,9 @@ class Checker:
         """The Verdict as JSON, its decision id, and the cached JSON it was made from (with
         DECISION_PLACEHOLDER for the id). An answer depends only on the question and this
         generation's data and rules, so its JSON is made once and reused with a new id."""
-        key = (person, country, day, mode, birth_date, nationality)
+        # Freshness depends on the day the answer is given: an answer cached yesterday must not
+        # be served today with yesterday's "days since as-of".
+        key = (person, country, day, mode, birth_date, nationality, self.today())
         decision_id = "d-" + uuid.uuid4().hex
         with self._memo_lock:
             template = self._answers.get(key)
@@ -388,6 +407,14 @@ class Checker:
             key=CONFIDENCE_ORDER.__getitem__,
             default=Confidence.high,
         )
+        alternatives = self.alternatives(match.person, country, day, mode, decision, evidence)
+        summary = _summary(worst)
+        if any(a.changes_answer for a in alternatives):
+            # A fact the sources disagree on decides the answer: never round that doubt down.
+            confidence = Confidence.low
+            summary = " ".join(
+                [summary, *(_uncertainty(a) for a in alternatives if a.changes_answer)]
+            )
         return Verdict(
             decision_id="d-" + uuid.uuid4().hex,
             as_of=day,
@@ -401,7 +428,7 @@ class Checker:
             exposure=decision.exposure,
             obligation=decision.obligation,
             worst_case_exposure=decision.exposure,
-            summary=_summary(worst),
+            summary=summary,
             notes=notes,
             contested=_contested(evaluated),
             warrants=[
@@ -422,6 +449,8 @@ class Checker:
             trace=trace,
             evidence=evidence,
             confidence=confidence,
+            alternatives=alternatives,
+            freshness=freshness(self.snapshot.as_of, day, self.today()),
             versions=self.versions,
         )
 
@@ -440,7 +469,7 @@ class Checker:
             ev = Evidence(
                 dataset="people.yaml",
                 record=person.id,
-                sources=list(person.sources),
+                sources=self.source_refs(person.sources),
                 confidence=person.confidence,
             )
             if ev not in evidence:
@@ -472,8 +501,62 @@ class Checker:
             trace=[],
             evidence=evidence,
             confidence=confidence,
+            freshness=freshness(self.snapshot.as_of, day, self.today()),
             versions=self.versions,
         )
+
+    def alternate_snapshot(self, fact: ContestedFact) -> Snapshot:
+        """The Snapshot with the contested fact's other value applied (built once)."""
+        with self._memo_lock:
+            found = self._alternate.get(fact.key)
+        if found is None:
+            found = applied(self.snapshot, fact)
+            with self._memo_lock:
+                self._alternate[fact.key] = found
+        return found
+
+    def alternatives(
+        self,
+        person: Person | None,
+        country: Country,
+        day: dt.date,
+        mode: Mode,
+        decision: Decision,
+        evidence: list[Evidence] | None = None,
+    ) -> list[AlternativeOutcome]:
+        """The answer under each contested fact that bears on (person, country): listed when
+        its record is in the evidence, or when the other value changes the answer."""
+        used = {(e.dataset, e.record) for e in evidence or []}
+        out: list[AlternativeOutcome] = []
+        for fact in self.contested:
+            if not concerns(fact, self.snapshot, person.id if person else None, country.iso3):
+                continue
+            other = self.alternate_snapshot(fact)
+            evaluated = self.evaluate(person, country, day, mode, snapshot=other)
+            worst = max((e.decision for e in evaluated), key=severity)
+            changes = (worst.exposure, worst.obligation) != (decision.exposure, decision.obligation)
+            if not changes and (fact.dataset, fact.record) not in used:
+                continue
+            alt = fact.alternative
+            out.append(
+                AlternativeOutcome(
+                    dataset=fact.dataset,
+                    record=fact.record,
+                    field=alt.field,
+                    recorded=plain(fact.recorded),
+                    alternative=plain(alt.value),
+                    reason=alt.reason,
+                    sources=self.source_refs(alt.sources),
+                    exposure=worst.exposure,
+                    obligation=worst.obligation,
+                    changes_answer=changes,
+                )
+            )
+        return out
+
+    def source_refs(self, sources: Iterable[object]) -> list[SourceRef]:
+        """Sources with their tiers, official first, each address once."""
+        return source_refs(self.snapshot.source_registry, sources)
 
     def _evidence(
         self, person: Person | None, country: Country, evaluated: list[Evaluated], day: dt.date
@@ -484,10 +567,15 @@ class Checker:
         def add(dataset: str, record: str, obj: Any) -> None:
             if obj is None:
                 return
+            # Every source of the record: its own, and those of its withdrawals and status
+            # changes, which the answer may rest on as much as on the record's own.
+            sources = list(obj.sources)
+            for part in [*getattr(obj, "withdrawals", ()), *getattr(obj, "history", ())]:
+                sources.extend(part.sources)
             ev = Evidence(
                 dataset=dataset,
                 record=record,
-                sources=list(obj.sources),
+                sources=self.source_refs(sources),
                 confidence=obj.confidence,
             )
             if ev not in items:
@@ -623,6 +711,28 @@ def country_ref(country: Country, day: dt.date | None = None) -> CountryRef:
         if area is not None
         else None,
     )
+
+
+def _uncertainty(alt: AlternativeOutcome) -> str:
+    """One sentence naming a contested fact that changes the answer."""
+    recorded = _short(alt.recorded)
+    other = _short(alt.alternative)
+    return (
+        f"Uncertain: {alt.field} of {alt.record} ({alt.dataset}) is recorded as {recorded}, "
+        f"but other sources give {other} ({alt.reason.rstrip('.')}); under that value the "
+        f"exposure would be {alt.exposure.value} and the obligation "
+        f"{'yes' if alt.obligation else 'no'}."
+    )
+
+
+def _short(value: Any) -> str:
+    if value is None or value == []:
+        return "none"
+    if isinstance(value, list):
+        return "; ".join(_short(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items() if v not in (None, [], ""))
+    return str(value)
 
 
 def _contested(evaluated: list[Evaluated]) -> list[ContestedPoint]:

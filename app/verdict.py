@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.data.models import Confidence
+from app.data.sources import SourceRegistry, Tier
 from app.engine.facts import Mode
 from app.engine.language import Exposure
 
@@ -181,11 +183,95 @@ class TraceItem(_Out):
     )
 
 
+class SourceRef(_Out):
+    """One source of a record, with its tier (datasets/source_tiers.yaml)."""
+
+    url: str = Field(
+        description="The address, or a citation such as a Court document number.",
+        examples=["https://www.icc-cpi.int/situations/ukraine"],
+    )
+    tier: Tier = Field(
+        description="official (the Court, the UN, a government or a state's court), press (an "
+        "established news organisation) or secondary (encyclopedias, NGOs, academic work).",
+        examples=["official"],
+    )
+
+
 class Evidence(_Out):
     dataset: str = Field(description="Dataset file.", examples=["states_parties.yaml"])
     record: str = Field(description="Record id or code.", examples=["JPN"])
-    sources: list[str] = Field(description="The record's sources.")
+    sources: list[SourceRef] = Field(
+        description="Every source of the record (its own, its withdrawals' and status "
+        "changes'), official first, then press, then secondary.",
+        examples=[
+            [
+                {
+                    "url": "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-10&chapter=18",
+                    "tier": "official",
+                },
+                {"url": "https://en.wikipedia.org/wiki/Japan", "tier": "secondary"},
+            ]
+        ],
+    )
     confidence: Confidence = Field(description="The record's confidence.", examples=["high"])
+
+
+class Freshness(_Out):
+    """How old the facts are, against the date asked about and against today."""
+
+    datasets_as_of: dt.date = Field(
+        description="The datasets' as-of date: facts after it are not known to the tool.",
+        examples=["2026-11-26"],
+    )
+    days_after_as_of: int = Field(
+        description="Days from the as-of date to the date asked about (negative: before it).",
+        examples=[5],
+    )
+    days_since_as_of: int = Field(
+        description="Days from the as-of date to the day the answer was given (UTC).",
+        examples=[12],
+    )
+    caveat: str | None = Field(
+        description="Set when the date asked about is after the as-of date, or the answer is "
+        "given more than 30 days after it: the facts may have changed since.",
+        examples=[
+            "The date asked about is 5 days after the datasets' as-of date (2026-11-26): "
+            "only changes already scheduled then are known."
+        ],
+    )
+
+
+class AlternativeOutcome(_Out):
+    """The answer under another value that some sources give for a fact (a contested fact)."""
+
+    dataset: str = Field(description="Dataset file of the record.", examples=["warrants.yaml"])
+    record: str = Field(description="Record id or code.", examples=["al-kani-mohamed-2023"])
+    field: str = Field(description="The contested field.", examples=["issued"])
+    recorded: Any = Field(description="The value the datasets record.", examples=["2023-07-18"])
+    alternative: Any = Field(description="The other value.", examples=["2023-07-28"])
+    reason: str = Field(
+        description="Why the other value is not the recorded one, in one line.",
+        examples=["A later Court release gives 28 July; the warrant itself is dated 18 July."],
+    )
+    sources: list[SourceRef] = Field(
+        description="Sources of the other value, official first.",
+        examples=[
+            [
+                {
+                    "url": "https://libyaobserver.ly/news/icc-issues-arrest-warrants-members-tarhounas-al-kani-militia",
+                    "tier": "press",
+                }
+            ]
+        ],
+    )
+    exposure: Exposure = Field(
+        description="Exposure under the other value (same rules, same engine).", examples=["high"]
+    )
+    obligation: bool = Field(description="Obligation under the other value.", examples=[True])
+    changes_answer: bool = Field(
+        description="Whether exposure or obligation differ from the recorded answer.",
+        examples=[False],
+    )
 
 
 class Versions(_Out):
@@ -258,8 +344,25 @@ class Verdict(_Out):
     confidence: Confidence = Field(
         description="Data confidence: the lowest confidence among the dataset records the "
         "answer rests on (how well the facts are established, not how sure the name match is: "
-        "see match)."
+        "see match); low when a contested fact (see alternatives) changes the answer."
     )
+    alternatives: list[AlternativeOutcome] = Field(
+        default_factory=list,
+        description="Contested facts the answer rests on: the answer under each other value.",
+    )
+    freshness: Freshness = Field(description="The datasets' as-of date and how far it is.")
     versions: Versions = Field(
         description="Versions of the datasets, rulebook and engine behind this answer."
     )
+
+
+def source_refs(registry: SourceRegistry, sources: Iterable[object]) -> list[SourceRef]:
+    """Sources with their tiers, official first, each address once."""
+    out: list[SourceRef] = []
+    for found in registry.tiered(sources):
+        # Validation refuses an untiered source on load; a hand-built Snapshot without a
+        # registry still shows its sources, at the weakest tier.
+        ref = SourceRef(url=found.url, tier=found.tier or "secondary")
+        if ref.url not in {r.url for r in out}:
+            out.append(ref)
+    return out

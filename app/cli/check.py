@@ -148,13 +148,35 @@ def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
         for rule, reason in why_not.items():
             # Plain text: "[warrant-id]" and "in [a, b]" are not rich markup.
             out.print(f"  {rule}: {reason}", markup=False, highlight=False)
-    out.print("[bold]evidence[/bold]")
+    if v.alternatives:
+        out.print("[bold]contested facts[/bold] (the answer under the other value)")
+        for a in v.alternatives:
+            mark = (
+                "[bold yellow]changes the answer[/bold yellow]"
+                if a.changes_answer
+                else "same answer"
+            )
+            out.print(
+                f"  {a.dataset} {a.record} {a.field}: recorded {a.recorded}, other {a.alternative}"
+                f" -> exposure {a.exposure.value}, obligation {'yes' if a.obligation else 'no'}"
+                f" ({mark})",
+                highlight=False,
+            )
+            out.print(f"    [dim]why not recorded:[/dim] {a.reason}", highlight=False)
+            for src in a.sources:
+                out.print(f"    [dim]{src.tier:<9}[/dim] {src.url}", highlight=False)
+    out.print("[bold]evidence[/bold] (every source, official first)")
     for e in v.evidence:
-        out.print(
-            f"  {e.dataset} {e.record} [dim]({e.confidence.value})[/dim] {e.sources[0]}",
-            highlight=False,
-        )
-    out.print(f"[dim]datasets {v.versions.datasets[:19]}  rules {v.versions.rules[:19]}[/dim]")
+        out.print(f"  {e.dataset} {e.record} [dim]({e.confidence.value})[/dim]", highlight=False)
+        for src in e.sources:
+            out.print(f"    [dim]{src.tier:<9}[/dim] {src.url}", highlight=False)
+    f = v.freshness
+    out.print(
+        f"[dim]datasets as of {f.datasets_as_of} ({f.days_since_as_of} days ago)  "
+        f"datasets {v.versions.datasets[:19]}  rules {v.versions.rules[:19]}[/dim]"
+    )
+    if f.caveat:
+        out.print(f"[yellow]caveat:[/yellow] {f.caveat}", highlight=False)
 
 
 def check(

@@ -17,13 +17,18 @@ from pydantic import BaseModel
 
 from app.data import models as m
 from app.data.snapshot import FileInfo, Snapshot
+from app.data.sources import SourceRegistry
 from app.yamlio import FileProblems, Located, Problem, load_file
 
 Locate = Callable[[str, Sequence[int | str], str, str], Problem]
 
 
-def load_snapshot(directory: Path) -> Snapshot:
-    """Load and check every dataset file in ``directory``; raise FileProblems if any is wrong."""
+def load_snapshot(directory: Path, *, check_sources: bool = True) -> Snapshot:
+    """Load and check every dataset file in ``directory``; raise FileProblems if any is wrong.
+
+    ``check_sources=False`` loads an older version for comparison (``data diff``): one written
+    before the source registry existed, or before a domain was refused, still loads.
+    """
     located: dict[str, Located] = {}
     parsed: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -32,6 +37,8 @@ def load_snapshot(directory: Path) -> Snapshot:
     for name, model in m.FILES.items():
         path = directory / name
         shown = f"{directory.name}/{name}"
+        if not path.is_file() and name == "source_tiers.yaml" and not check_sources:
+            continue
         if not path.is_file():
             problems.append(Problem(shown, None, "", "missing dataset file"))
             continue
@@ -52,6 +59,12 @@ def load_snapshot(directory: Path) -> Snapshot:
         return Problem(located[file].file, located[file].line_of(loc), field, message)
 
     problems.extend(cross_check(parsed, locate))
+    problems.extend(alternative_problems(parsed, locate))
+    tiers = parsed.get("source_tiers.yaml")
+    registry = registry_of(tiers) if tiers is not None else SourceRegistry()
+    for name in m.FILES:
+        if name != "source_tiers.yaml" and check_sources:
+            problems.extend(source_problems(name, located[name].data, registry, locate))
     if problems:
         raise FileProblems(problems)
 
@@ -73,8 +86,82 @@ def load_snapshot(directory: Path) -> Snapshot:
         failures=compliance.failures,
         positions=compliance.positions,
         country_aliases=parsed["country_aliases.yaml"],
+        source_registry=registry,
         areas=parsed["areas.yaml"].areas,
     )
+
+
+def alternative_problems(parsed: dict[str, Any], locate: Locate) -> Iterable[Problem]:
+    """Each alternative names a contestable field and makes a valid record when applied."""
+    from app.data.alternatives import check_alternative
+
+    for name, content in parsed.items():
+        for key, value in content.__dict__.items():
+            if not isinstance(value, list):
+                continue
+            for i, record in enumerate(value):
+                for j, alt in enumerate(getattr(record, "alternatives", None) or []):
+                    message = check_alternative(record, alt)
+                    if message:
+                        where = (key, i, "alternatives", j)
+                        yield locate(name, where, _field_name(where), message)
+
+
+def registry_of(tiers: m.SourceTiersFile) -> SourceRegistry:
+    """The source registry from its file."""
+    return SourceRegistry.build(
+        official=tiers.official,
+        press=tiers.press,
+        secondary=tiers.secondary,
+        refused=tiers.refused,
+        refused_prefixes=tiers.refused_prefixes,
+        tracking=tiers.tracking_parameters,
+        official_citations=tiers.official_citations,
+    )
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
+
+
+def source_problems(
+    file: str, data: Any, registry: SourceRegistry, locate: Locate
+) -> Iterable[Problem]:
+    """Every source anywhere in a file: a known, not refused domain without tracking
+    parameters; and a `confidence: high` record cites at least one official source."""
+
+    def walk(node: Any, loc: tuple[int | str, ...]) -> Iterable[Problem]:
+        if isinstance(node, dict):
+            sources = node.get("sources")
+            tiers: list[str | None] = []
+            if isinstance(sources, list):
+                for j, item in enumerate(sources):
+                    source = (
+                        m.SourceOverride.model_validate(item) if isinstance(item, dict) else item
+                    )
+                    found = registry.classify(source)
+                    tiers.append(found.tier)
+                    if found.problem:
+                        where = (*loc, "sources", j)
+                        yield locate(file, where, _field_name(where), found.problem)
+            high = node.get("confidence") == "high" and isinstance(sources, list)
+            if high and "official" not in tiers:
+                where = (*loc, "confidence")
+                yield locate(
+                    file,
+                    where,
+                    _field_name(where),
+                    "confidence high needs at least one official source (the Court, "
+                    "the UN, a government or a court of a state); lower it or cite one",
+                )
+            for key, value in node.items():
+                if key != "sources":
+                    yield from walk(value, (*loc, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, (*loc, i))
+
+    yield from walk(data, ())
 
 
 def _count(model: BaseModel) -> int:

@@ -22,6 +22,7 @@ from app.data.models import (
     Territory,
     Warrant,
 )
+from app.data.sources import SourceRegistry
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -76,6 +77,7 @@ class Snapshot:
     failures: tuple[Failure, ...]
     positions: tuple[Position, ...]
     country_aliases: CountryAliasesFile
+    source_registry: SourceRegistry = field(default_factory=SourceRegistry)
     areas: tuple[Area, ...] = ()
     _warrants_by_person: Mapping[str, tuple[Warrant, ...]] = field(repr=False, default_factory=dict)
 
@@ -98,6 +100,7 @@ class Snapshot:
         applications: Iterable[Application] = (),
         positions: Iterable[Position],
         country_aliases: CountryAliasesFile,
+        source_registry: SourceRegistry | None = None,
         areas: Iterable[Area] = (),
     ) -> Snapshot:
         """Index the records (ids are assumed unique: the loader checked)."""
@@ -121,8 +124,40 @@ class Snapshot:
             failures=tuple(failures),
             positions=tuple(positions),
             country_aliases=country_aliases,
+            source_registry=source_registry or SourceRegistry(),
             areas=tuple(areas),
             _warrants_by_person=MappingProxyType({k: tuple(v) for k, v in by_person.items()}),
+        )
+
+    def replacing(self, attr: str, records: Iterable[object]) -> Snapshot:
+        """A copy with one collection replaced (``"warrants"``, ``"states"`` ...), re-indexed.
+
+        Used to answer under a contested fact's other value; the version gains a suffix so
+        that nothing keyed on it mistakes the copy for the original.
+        """
+        fields = {
+            "states": list(self.states.values()),
+            "territories": list(self.territories.values()),
+            "situations": list(self.situations.values()),
+            "declarations": list(self.declarations),
+            "referrals": list(self.referrals),
+            "people": list(self.people.values()),
+            "warrants": list(self.warrants.values()),
+            "summonses": list(self.summonses),
+            "failures": list(self.failures),
+            "positions": list(self.positions),
+        }
+        if attr not in fields:
+            raise KeyError(attr)
+        fields[attr] = list(records)
+        return Snapshot.build(
+            as_of=self.as_of,
+            version=self.version + "+alternative",
+            files=self.files,
+            country_aliases=self.country_aliases,
+            source_registry=self.source_registry,
+            areas=self.areas,
+            **fields,  # type: ignore[arg-type]
         )
 
     # --- membership ---------------------------------------------------------------------------
