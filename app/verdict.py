@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,69 @@ class PersonRef(_Out):
         default=None, description="The alias the query matched.", examples=["Путин"]
     )
     score: float = Field(default=1.0, description="Match score, 0 to 1.", examples=[0.97])
+
+
+Status = Literal["ok", "unresolved"]
+MatchLevelOut = Literal["sure", "probable", "candidates", "none"]
+
+#: What each match level means, in one line (the Verdict's ``match.meaning``).
+MATCH_MEANING: dict[str, str] = {
+    "sure": "The name matches this person and nobody else comes close.",
+    "probable": "The name most likely means this person (a close but not exact match); "
+    "check the candidates.",
+    "candidates": "The name could not be pinned down to one person: see the candidates; "
+    "no answer is given for a name we could not resolve.",
+    "none": "Nobody with a public ICC warrant, summons or warrant application has a name "
+    "close to this one.",
+}
+
+
+class MatchInfo(_Out):
+    """How sure the person match is; separate from ``confidence`` (the data's)."""
+
+    level: MatchLevelOut = Field(
+        description="sure (one person, nobody close), probable (most likely this person), "
+        "candidates (no person pinned down: the answer is unresolved) or none (nobody close: "
+        "'no public warrant' is an honest answer).",
+        examples=["sure"],
+    )
+    score: float = Field(
+        description="Score of the best match, 0 to 1 (0 when nobody came close).",
+        examples=[0.875],
+    )
+    matched: str | None = Field(
+        description="The alias the name matched (the best candidate's, when unresolved).",
+        examples=["Владимир Путин"],
+    )
+    meaning: str = Field(
+        description="What the level means for this answer, in one line.",
+        examples=[MATCH_MEANING["sure"]],
+    )
+
+
+class CandidateRef(_Out):
+    """A person the name may mean, with what the answer would be for them on the date."""
+
+    id: str = Field(description="Stable person id.", examples=["gaddafi-saif-al-islam"])
+    name: str = Field(description="Full name.", examples=["Saif al-Islam Gaddafi"])
+    matched: str | None = Field(
+        description="The alias the name matched.", examples=["Saif al-Islam Gaddafi"]
+    )
+    score: float = Field(description="Match score, 0 to 1.", examples=[0.75])
+    active_warrant: bool = Field(
+        description="An ICC arrest warrant against this person was outstanding on the date "
+        "(for a stay: on some day of it).",
+        examples=[True],
+    )
+    exposure: Exposure = Field(
+        description="This person's exposure in the country on the date (for a stay: the worst "
+        "day), computed by the same rules.",
+        examples=["high"],
+    )
+    obligation: bool = Field(
+        description="Whether the state must arrest this person there on the date.",
+        examples=[True],
+    )
 
 
 class AreaRef(_Out):
@@ -226,14 +289,33 @@ class Verdict(_Out):
     as_of: dt.date = Field(description="The date asked about.", examples=["2026-12-01"])
     mode: Mode = Field(description="visit, transit or overflight.", examples=["visit"])
     query: str = Field(description="The name as typed.", examples=["Путин"])
+    status: Status = Field(
+        description="ok: the person was resolved (or nobody came close) and the answer is "
+        "given; unresolved: the name could not be pinned down to one person, so exposure and "
+        "obligation are null and the candidates each carry their own answer.",
+        examples=["ok"],
+    )
+    match: MatchInfo = Field(description="How sure the person match is.")
     person: PersonRef | None = Field(description="The person matched; null when none for sure.")
-    candidates: list[PersonRef] = Field(
-        default_factory=list, description="'Did you mean': people the name may mean."
+    candidates: list[CandidateRef] = Field(
+        default_factory=list,
+        description="When no person was matched for sure: the people the name may mean, best "
+        "first, each with its exposure on the date.",
     )
     country: CountryRef = Field(description="The country or territory the name resolved to.")
-    exposure: Exposure = Field(description="none < low < medium < high.", examples=["high"])
-    obligation: bool = Field(
-        description="Does the state have a legal duty to arrest and surrender?"
+    exposure: Exposure | None = Field(
+        description="none < low < medium < high; null only when status is unresolved.",
+        examples=["high"],
+    )
+    obligation: bool | None = Field(
+        description="Does the state have a legal duty to arrest and surrender? Null only when "
+        "status is unresolved.",
+        examples=[True],
+    )
+    worst_case_exposure: Exposure = Field(
+        description="The exposure if the name means the worst of the people it may mean: equal "
+        "to exposure when resolved; the highest among the candidates when unresolved.",
+        examples=["high"],
     )
     summary: str = Field(description="The decisive reason, in one paragraph.")
     notes: list[str] = Field(description="Caveats from the rules that fired.")
@@ -260,8 +342,9 @@ class Verdict(_Out):
     trace: list[TraceItem] = Field(description="Every rule that fired, highest priority first.")
     evidence: list[Evidence] = Field(description="Dataset records the answer rests on.")
     confidence: Confidence = Field(
-        description="Lowest confidence among the evidence; low when a contested fact "
-        "(see alternatives) changes the answer."
+        description="Data confidence: the lowest confidence among the dataset records the "
+        "answer rests on (how well the facts are established, not how sure the name match is: "
+        "see match); low when a contested fact (see alternatives) changes the answer."
     )
     alternatives: list[AlternativeOutcome] = Field(
         default_factory=list,

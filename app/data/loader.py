@@ -82,6 +82,7 @@ def load_snapshot(directory: Path, *, check_sources: bool = True) -> Snapshot:
         people=parsed["people.yaml"].people,
         warrants=parsed["warrants.yaml"].warrants,
         summonses=parsed["summonses.yaml"].summonses,
+        applications=parsed["applications.yaml"].applications,
         failures=compliance.failures,
         positions=compliance.positions,
         country_aliases=parsed["country_aliases.yaml"],
@@ -204,6 +205,7 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
     people: list[m.Person] = parsed["people.yaml"].people
     warrants: list[m.Warrant] = parsed["warrants.yaml"].warrants
     summonses: list[m.Summons] = parsed["summonses.yaml"].summonses
+    applications: list[m.Application] = parsed["applications.yaml"].applications
     compliance: m.ComplianceFile = parsed["compliance.yaml"]
     aliases: m.CountryAliasesFile = parsed["country_aliases.yaml"]
     areas: list[m.Area] = parsed["areas.yaml"].areas
@@ -230,6 +232,7 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
     out += _duplicates(P, "people", people, "id", locate)
     out += _duplicates(W, "warrants", warrants, "id", locate)
     out += _duplicates(SU, "summonses", summonses, "id", locate)
+    out += _duplicates("applications.yaml", "applications", applications, "id", locate)
     out += _duplicates(C, "failures", compliance.failures, "id", locate)
     out += _duplicates(C, "positions", compliance.positions, "id", locate)
     AR = "areas.yaml"
@@ -343,12 +346,20 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
     for i, su in enumerate(summonses):
         ref(SU, ("summonses", i, "person"), su.person, person_ids, "person")
         ref(SU, ("summonses", i, "situation"), su.situation, situation_ids, "situation")
-    named = {w.person for w in warrants} | {s.person for s in summonses}
+    out += _check_applications(applications, warrant_map, person_ids, situation_ids, locate)
+    named = (
+        {w.person for w in warrants}
+        | {s.person for s in summonses}
+        | {a.person for a in applications}
+    )
     for i, p in enumerate(people):
         if p.id not in named:
             out.append(
                 locate(
-                    P, ("people", i, "id"), f"people[{i}].id", f"{p.id!r} has no warrant or summons"
+                    P,
+                    ("people", i, "id"),
+                    f"people[{i}].id",
+                    f"{p.id!r} has no warrant, summons or application",
                 )
             )
     for i, f in enumerate(compliance.failures):
@@ -386,6 +397,17 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
         for j, code in enumerate(choices):
             ref(A, ("ambiguous", name, j), code, codes, "country code")
     as_of: dt.date = parsed["states_parties.yaml"].as_of
+    for i, ap in enumerate(applications):
+        for name, day in (("filed", ap.filed), ("decided", ap.decided)):
+            if day is not None and day > as_of:
+                out.append(
+                    locate(
+                        "applications.yaml",
+                        ("applications", i, name),
+                        f"applications[{i}].{name}",
+                        f"after the datasets' as-of date {as_of}",
+                    )
+                )
     for i, w in enumerate(warrants):
         if w.issued > as_of:
             out.append(
@@ -396,4 +418,42 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
                     f"after the datasets' as-of date {as_of}",
                 )
             )
+    return out
+
+
+def _check_applications(
+    applications: list[m.Application],
+    warrants: dict[str, m.Warrant],
+    person_ids: set[str],
+    situation_ids: set[str],
+    locate: Locate,
+) -> list[Problem]:
+    """References, and an outcome that agrees with its dates and its warrant."""
+    AP = "applications.yaml"
+    out: list[Problem] = []
+
+    def problem(i: int, field: str, message: str) -> None:
+        out.append(locate(AP, ("applications", i, field), f"applications[{i}].{field}", message))
+
+    for i, a in enumerate(applications):
+        if a.person not in person_ids:
+            problem(i, "person", f"unknown person {a.person!r}")
+        if a.situation not in situation_ids:
+            problem(i, "situation", f"unknown situation {a.situation!r}")
+        if a.decided is not None and a.decided < a.filed:
+            problem(i, "decided", f"{a.decided} is before the filing date {a.filed}")
+        if (a.outcome == "pending") != (a.decided is None):
+            problem(
+                i, "decided", "a decision date is given exactly when the outcome is not pending"
+            )
+        if a.outcome == "granted":
+            w = warrants.get(a.warrant or "")
+            if w is None:
+                problem(i, "warrant", "a granted application names its warrant (warrants.yaml)")
+            elif w.person != a.person:
+                problem(i, "warrant", f"warrant {w.id!r} is against {w.person!r}, not {a.person!r}")
+            elif w.issued != a.decided:
+                problem(i, "decided", f"warrant {w.id!r} was issued on {w.issued}, not {a.decided}")
+        elif a.warrant is not None:
+            problem(i, "warrant", f"only a granted application has a warrant, not {a.outcome}")
     return out

@@ -288,7 +288,7 @@ class Role(BaseModel):
 
 
 class Person(Record):
-    """A person named in a public ICC arrest warrant or summons."""
+    """A person named in a public ICC arrest warrant, summons or warrant application."""
 
     id: RecordId = Field(
         description="Stable kebab-case id; never reused or renamed.", examples=["putin-vladimir"]
@@ -474,6 +474,54 @@ class Summons(Record):
     )
 
 
+ApplicationOutcome = Literal["granted", "rejected", "withdrawn", "pending"]
+
+
+class Application(Record):
+    """A public application by the Prosecutor for a warrant of arrest (Art. 58(1)): not a
+    warrant. Since 2025-11-10 applications are kept secret by default (regulation 23 ter), so
+    only those announced by the Office of the Prosecutor are known."""
+
+    id: RecordId = Field(
+        description="Stable application id.", examples=["min-aung-hlaing-2024-application"]
+    )
+    person: RecordId = Field(
+        description="Person id (people.yaml) the application names.", examples=["min-aung-hlaing"]
+    )
+    situation: RecordId = Field(
+        description="Situation id (situations.yaml).", examples=["bangladesh-myanmar"]
+    )
+    filed: Date = Field(
+        description="Date the application was filed with the Pre-Trial Chamber (as the "
+        "Prosecutor announced it).",
+        examples=["2024-11-27"],
+    )
+    decided: Date | None = Field(
+        default=None,
+        description="Date the Chamber decided it, or the date the Prosecutor withdrew it; null "
+        "while pending.",
+        examples=[None],
+    )
+    outcome: ApplicationOutcome = Field(
+        description="granted (a warrant was issued: see `warrant`), rejected, withdrawn (by the "
+        "Prosecutor, e.g. on the person's death) or pending (no public decision).",
+        examples=["pending"],
+    )
+    warrant: RecordId | None = Field(
+        default=None,
+        description="The warrant (warrants.yaml) issued on it, when granted.",
+        examples=[None],
+    )
+    summary: NonEmpty = Field(
+        description="What was applied for, in one sentence.",
+        examples=["Crimes against humanity of deportation and persecution of the Rohingya."],
+    )
+
+    def pending_on(self, day: dt.date) -> bool:
+        """Filed on or before ``day`` and not yet decided or withdrawn by then."""
+        return self.filed <= day and (self.decided is None or day < self.decided)
+
+
 # --- Compliance -------------------------------------------------------------------------------
 
 
@@ -619,6 +667,11 @@ class SummonsesFile(BaseModel):
     summonses: list[Summons]
 
 
+class ApplicationsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    applications: list[Application]
+
+
 class ComplianceFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     failures: list[Failure]
@@ -665,6 +718,7 @@ FILES: dict[str, type[BaseModel]] = {
     "people.yaml": PeopleFile,
     "warrants.yaml": WarrantsFile,
     "summonses.yaml": SummonsesFile,
+    "applications.yaml": ApplicationsFile,
     "compliance.yaml": ComplianceFile,
     "country_aliases.yaml": CountryAliasesFile,
     "source_tiers.yaml": SourceTiersFile,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from app.data.models import (
+    Application,
     Area,
     CountryAliasesFile,
     Declaration,
@@ -72,6 +73,7 @@ class Snapshot:
     people: Mapping[str, Person]
     warrants: Mapping[str, Warrant]
     summonses: tuple[Summons, ...]
+    applications: tuple[Application, ...]
     failures: tuple[Failure, ...]
     positions: tuple[Position, ...]
     country_aliases: CountryAliasesFile
@@ -95,6 +97,7 @@ class Snapshot:
         warrants: Iterable[Warrant],
         summonses: Iterable[Summons],
         failures: Iterable[Failure],
+        applications: Iterable[Application] = (),
         positions: Iterable[Position],
         country_aliases: CountryAliasesFile,
         source_registry: SourceRegistry | None = None,
@@ -117,6 +120,7 @@ class Snapshot:
             people=MappingProxyType({p.id: p for p in people}),
             warrants=MappingProxyType(warrant_map),
             summonses=tuple(summonses),
+            applications=tuple(sorted(applications, key=lambda a: (a.filed, a.id))),
             failures=tuple(failures),
             positions=tuple(positions),
             country_aliases=country_aliases,
@@ -249,6 +253,8 @@ class Snapshot:
                 1 for w in self.warrants.values() if w.outstanding_on(day)
             ),
             "summonses": len(self.summonses),
+            "applications": len(self.applications),
+            "applications_pending_on_as_of": sum(1 for a in self.applications if a.pending_on(day)),
             "compliance_failures": len(self.failures),
             "compliance_positions": len(self.positions),
             "country_aliases": len(self.country_aliases.aliases),
@@ -260,6 +266,15 @@ class Snapshot:
     def warrants_of(self, person_id: str) -> tuple[Warrant, ...]:
         """All warrants against a person, oldest first."""
         return self._warrants_by_person.get(person_id, ())
+
+    def applications_of(self, person_id: str) -> tuple[Application, ...]:
+        """The Prosecutor's public applications naming the person, by filing date."""
+        return tuple(a for a in self.applications if a.person == person_id)
+
+    def pending_application(self, person_id: str, day: dt.date) -> Application | None:
+        """The latest application naming the person that is pending on ``day``, if any."""
+        pending = [a for a in self.applications_of(person_id) if a.pending_on(day)]
+        return pending[-1] if pending else None
 
     def outstanding_warrants(self, person_id: str, day: dt.date) -> list[Warrant]:
         """Warrants against a person that are outstanding on ``day`` (sealed ones included)."""
@@ -354,6 +369,10 @@ class Snapshot:
             for f in self.failures:
                 if f.person == person_id and f.state in countries:
                     days.add(f.complete_on + ONE_DAY)
+            for a in self.applications_of(person_id):
+                days.add(a.filed)
+                if a.decided:
+                    days.add(a.decided)
             person = self.people.get(person_id)
             if person is not None:
                 if person.died:
