@@ -41,6 +41,16 @@ class AmbiguousCountry(InvalidInput):
     type_slug = "ambiguous-country"
 
 
+class UnknownPlace(InvalidInput):
+    title = "Unknown place"
+    type_slug = "unknown-place"
+
+
+class AmbiguousPlace(InvalidInput):
+    title = "Ambiguous place"
+    type_slug = "ambiguous-place"
+
+
 class NotReady(DomainError):
     status = 503
     title = "Not ready"
