@@ -1,9 +1,10 @@
 """Batches of legs, streamed: NDJSON or CSV in, NDJSON or CSV out, one record per input row.
 
-A row: ``id, person, country, arrive, depart, mode, birth_date, nationality`` (``date`` is taken
-for ``arrive``). Every row gets a result or an error record (with its row number), in input
-order; a bad row never stops the batch. Memory does not grow with the input: rows are read,
-answered and written one at a time, and the caches below are bounded.
+A row: ``id, person, country, arrive, depart, mode, birth_date, nationality, place`` (``date``
+is taken for ``arrive``; ``place``, an airport code or a city, may stand for ``country``). Every
+row gets a result or an error record (with its row number), in input order; a bad row never stops
+the batch. Memory does not grow with the input: rows are read, answered and written one at a
+time, and the caches below are bounded.
 
 Speed: answers depend only on what a row asks, so the rendered answer is memoised on the row's
 fields (without its id); each distinct name and country is resolved once; and underneath, the
@@ -26,14 +27,18 @@ from app.errors import DomainError
 from app.itinerary import MAX_STAY_DAYS, boundaries
 from app.resolve.countries import Country
 from app.resolve.people import MAX_NAME, PersonMatch
+from app.resolve.places import PlaceMatch
 from app.types import strict_iso_date
 
 Format = Literal["csv", "ndjson"]
-FIELDS = ("id", "person", "country", "arrive", "depart", "mode", "birth_date", "nationality")
+FIELDS = (
+    "id", "person", "country", "arrive", "depart", "mode", "birth_date", "nationality", "place",
+)  # fmt: skip
 KEY_FIELDS = FIELDS[1:]
 CSV_OUT = (
     "row", "id", "status", "person_id", "person_name", "country", "arrive", "depart", "mode",
     "exposure", "obligation", "worst_start", "worst_end", "segments", "summary", "error", "field",
+    "place",
 )  # fmt: skip
 # Bounds on the per-batch caches: memory stays flat whatever the input size (rendered rows are
 # about 1 KB each; the other caches hold small objects).
@@ -98,7 +103,7 @@ class BatchRunner:
         self._dates: dict[str, dt.date] = {}
         self.stats = Stats()
         self._people: dict[tuple[str, str, str], PersonMatch] = {}
-        self._countries: dict[str, Country | DomainError] = {}
+        self._countries: dict[tuple[str, str], tuple[Country, PlaceMatch | None] | DomainError] = {}
         self._bounds: dict[tuple[str | None, str], list[dt.date]] = {}
         self._intervals: dict[tuple[str | None, str, str, int], Interval] = {}
         self._answers: dict[tuple[str, ...], Answer] = {}
@@ -136,29 +141,30 @@ class BatchRunner:
             self._dates[text] = day
         return day
 
-    def _country(self, text: str) -> Country:
-        found = self._countries.get(text)
+    def _country(self, text: str, place: str) -> tuple[Country, PlaceMatch | None]:
+        key = (text, place)
+        found = self._countries.get(key)
         if found is None:
             try:
-                found = self.checker.countries.resolve(text)
+                found = self.checker.locate(text, place)
             except DomainError as exc:
                 found = exc
             if len(self._countries) >= CACHE_LIMIT:
                 self._countries.clear()
-            self._countries[text] = found
+            self._countries[key] = found
         if isinstance(found, DomainError):
             raise found
         return found
 
     def _compute(self, values: tuple[str, ...]) -> Answer:
-        person, country, arrive, depart, mode, birth, nationality = values
+        person, country, arrive, depart, mode, birth, nationality, place = values
         _error = self._error
         if not person:
             return _error("a person is required", "person")
         if len(person) > MAX_NAME:
             return _error(f"a name is at most {MAX_NAME} characters", "person")
-        if not country:
-            return _error("a country is required", "country")
+        if not country and not place:
+            return _error("a country or a place is required", "country")
         try:
             first = self._date(arrive)
         except ValueError as exc:
@@ -175,18 +181,21 @@ class BatchRunner:
         if mode not in MODES:
             return _error(f"mode is one of {', '.join(MODES)}, not {mode!r}", "mode")
         try:
-            where = self._country(country)
+            where, located = self._country(country, place)
             match = self._person(person, birth, nationality)
         except DomainError as exc:
             return _error(exc.detail, exc.field)
         except ValueError as exc:  # a malformed birth date
             return _error(str(exc), "birth_date")
-        return self._leg(match, where, first, last, mode, first.isoformat(), last.isoformat())
+        return self._leg(
+            match, where, located, first, last, mode, first.isoformat(), last.isoformat()
+        )
 
     def _leg(
         self,
         match: PersonMatch,
         country: Country,
+        located: PlaceMatch | None,
         first: dt.date,
         last: dt.date,
         mode: str,
@@ -237,6 +246,7 @@ class BatchRunner:
                 worst.summary_text.replace(DAY, day),
                 "",
                 "",
+                located.place.label if located else "",
             ]
             tail = ",".join(_csv_cell(c) for c in cells) + "\r\n"
             return Answer(True, worst.exposure, worst.obligation, tail)
@@ -248,7 +258,8 @@ class BatchRunner:
         )
         tail = (
             f'"status":"ok","person":{person_json},"candidates":{candidates},'
-            f'"country":"{country.iso3}","arrive":"{first_iso}",'
+            f'"country":"{country.iso3}","place":{_place_json(located)},'
+            f'"arrive":"{first_iso}",'
             f'"depart":"{last_iso}","mode":"{mode}","exposure":"{worst.exposure}",'
             f'"obligation":{"true" if worst.obligation else "false"},'
             f'"worst":{{"start":"{day}","end":"{w_end}"}},'
@@ -330,8 +341,8 @@ class BatchRunner:
         if "arrive" not in names and "date" in names:
             names[names.index("date")] = "arrive"
         index = {name: i for i, name in enumerate(names)}
-        if "person" not in index or "country" not in index or "arrive" not in index:
-            yield 1, "", "the CSV header needs person, country and arrive (or date) columns"
+        if "person" not in index or not {"country", "place"} & set(index) or "arrive" not in index:
+            yield 1, "", "the CSV header needs person, country (or place) and arrive (or date)"
             return
         picks = [index.get(name) for name in KEY_FIELDS]
         id_at = index.get("id")
@@ -414,9 +425,27 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _place_json(located: PlaceMatch | None) -> str:
+    """The place a row named, as resolved: what it is, its name and code, and any note."""
+    if located is None:
+        return "null"
+    place = located.place
+    return json.dumps(
+        {
+            "query": located.query,
+            "kind": place.kind,
+            "name": place.name,
+            "code": place.code,
+            "note": located.note,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
 def _error(message: str, where: str | None, fmt: Format) -> Answer:
     if fmt == "csv":
-        cells = ["error", *([""] * 12), message, where or ""]
+        cells = ["error", *([""] * 12), message, where or "", ""]
         return Answer(False, None, False, ",".join(_csv_cell(c) for c in cells) + "\r\n")
     tail = json.dumps(
         {"status": "error", "error": message, "field": where},

