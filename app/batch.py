@@ -45,6 +45,8 @@ CSV_OUT = (
 ANSWER_LIMIT = 20_000
 CACHE_LIMIT = 100_000
 CHUNK_ROWS = 512
+#: The longest NDJSON line read (characters): a leg is a few hundred.
+MAX_LINE = 65_536
 MODES = ("visit", "transit", "overflight")
 ONE_DAY = dt.timedelta(days=1)
 #: Stands for the segment's first day in a cached explanation; filled in per leg.
@@ -102,6 +104,7 @@ class BatchRunner:
         self._person_json: dict[tuple[str | None, str | None], tuple[str, str]] = {}
         self._dates: dict[str, dt.date] = {}
         self.stats = Stats()
+        self.last_row = 0
         self._people: dict[tuple[str, str, str], PersonMatch] = {}
         self._countries: dict[tuple[str, str], tuple[Country, PlaceMatch | None] | DomainError] = {}
         self._bounds: dict[tuple[str | None, str], list[dt.date]] = {}
@@ -348,8 +351,17 @@ class BatchRunner:
         id_at = index.get("id")
         width = len(names)
         row_number = 1
-        for row in reader:
+        while True:
             row_number += 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # A field over the csv module's limit (131,072 characters) or a broken quote:
+                # this row is an error record and the reader goes on at the next line.
+                yield row_number, "", f"not valid CSV: {exc}"
+                continue
             if not row:
                 continue
             if len(row) < width:
@@ -358,13 +370,31 @@ class BatchRunner:
             yield row_number, ident, tuple(row[i].strip() if i is not None else "" for i in picks)
 
     def _ndjson_rows(self, stream: TextIO) -> Iterator[tuple[int, str, tuple[str, ...] | str]]:
-        for row_number, line in enumerate(stream, start=1):
+        row_number = 0
+        while True:
+            # Lines are read with a bound: one endless line must not hold the whole upload.
+            line = stream.readline(MAX_LINE + 1)
+            if not line:
+                return
+            row_number += 1
+            if len(line) > MAX_LINE and not line.endswith("\n"):
+                while line and not line.endswith("\n"):  # skip the rest of the line
+                    line = stream.readline(MAX_LINE)
+                yield row_number, "", f"a line is at most {MAX_LINE} characters"
+                continue
             if not line.strip():
                 continue
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield row_number, "", f"not valid JSON: {exc.msg} at column {exc.colno}"
+                continue
+            except RecursionError:
+                yield row_number, "", "not valid JSON here: nested too deeply"
+                continue
+            except ValueError as exc:  # Python refuses integers over 4,300 digits
+                reason = "an integer over 4300 digits" if "digits" in str(exc) else str(exc)
+                yield row_number, "", f"not valid JSON here: {reason}"
                 continue
             if not isinstance(obj, dict):
                 yield row_number, "", "each line must be a JSON object"
@@ -376,15 +406,15 @@ class BatchRunner:
             yield row_number, "" if ident is None else _text(ident), values
 
     def run(self, stream: TextIO, fmt_in: Format, fmt_out: Format) -> Iterator[str]:
-        """Output text, in chunks of many records; the CSV header first."""
+        """Output text, in chunks of many records; the CSV header first, in the first chunk (so
+        that nothing is out before the first rows are read: the API can still refuse)."""
         if fmt_out != self.fmt_out:  # answers are cached in one format
             self.fmt_out = fmt_out
             self._answers.clear()
-        if fmt_out == "csv":
-            yield ",".join(CSV_OUT) + "\r\n"
-        buffer: list[str] = []
+        buffer: list[str] = [",".join(CSV_OUT) + "\r\n"] if fmt_out == "csv" else []
         stats = self.stats
         for row_number, ident, values in self.rows(stream, fmt_in):
+            self.last_row = row_number
             if self.max_rows is not None and stats.rows >= self.max_rows:
                 buffer.append(
                     _render_error(
@@ -417,6 +447,12 @@ class BatchRunner:
                 buffer.clear()
         if buffer:
             yield "".join(buffer)
+
+    def stop_record(self, message: str) -> str:
+        """An error record after the last row read, for a batch stopped from outside (an upload
+        too large or stalled once answers were out)."""
+        self.stats.errors += 1
+        return _render_error(self.last_row + 1, "", message, None, self.fmt_out)
 
 
 def _text(value: Any) -> str:

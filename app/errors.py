@@ -75,6 +75,24 @@ class ContentTooLarge(DomainError):
     type_slug = "content-too-large"
 
 
+class RequestTimeout(DomainError):
+    status = 408
+    title = "Request timeout"
+    type_slug = "request-timeout"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    title = "Too many requests"
+    type_slug = "too-many-requests"
+
+
+class Busy(DomainError):
+    status = 503
+    title = "Service busy"
+    type_slug = "service-busy"
+
+
 class UnsupportedMedia(DomainError):
     status = 415
     title = "Unsupported media type"
