@@ -105,6 +105,7 @@ class BatchRunner:
         self._dates: dict[str, dt.date] = {}
         self.stats = Stats()
         self.last_row = 0
+        self.csv_row = 0
         self._people: dict[tuple[str, str, str], PersonMatch] = {}
         self._countries: dict[tuple[str, str], tuple[Country, PlaceMatch | None] | DomainError] = {}
         self._bounds: dict[tuple[str | None, str], list[dt.date]] = {}
@@ -340,22 +341,28 @@ class BatchRunner:
         header = next(reader, None)
         if header is None:
             return
-        names = [h.strip().lower() for h in header]
-        if "arrive" not in names and "date" in names:
-            names[names.index("date")] = "arrive"
-        index = {name: i for i, name in enumerate(names)}
-        if "person" not in index or not {"country", "place"} & set(index) or "arrive" not in index:
+        names = csv_names(header)
+        if names is None:
             yield 1, "", "the CSV header needs person, country (or place) and arrive (or date)"
             return
+        yield from self.csv_records(reader, names, 1)
+
+    def csv_records(
+        self, reader: Iterator[list[str]], names: list[str], row_number: int
+    ) -> Iterator[tuple[int, str, tuple[str, ...] | str]]:
+        """Rows after the header, numbered on from ``row_number``; ``csv_row`` follows along
+        (blank lines count, and yield nothing)."""
+        index = {name: i for i, name in enumerate(names)}
         picks = [index.get(name) for name in KEY_FIELDS]
         id_at = index.get("id")
         width = len(names)
-        row_number = 1
         while True:
             row_number += 1
+            self.csv_row = row_number
             try:
                 row = next(reader)
             except StopIteration:
+                self.csv_row = row_number - 1
                 return
             except csv.Error as exc:
                 # A field over the csv module's limit (131,072 characters) or a broken quote:
@@ -453,6 +460,18 @@ class BatchRunner:
         too large or stalled once answers were out)."""
         self.stats.errors += 1
         return _render_error(self.last_row + 1, "", message, None, self.fmt_out)
+
+
+def csv_names(header: list[str]) -> list[str] | None:
+    """The column names of a CSV header (``date`` read as ``arrive``); None when one that is
+    needed is missing."""
+    names = [h.strip().lower() for h in header]
+    if "arrive" not in names and "date" in names:
+        names[names.index("date")] = "arrive"
+    have = set(names)
+    if "person" not in have or not {"country", "place"} & have or "arrive" not in have:
+        return None
+    return names
 
 
 def _text(value: Any) -> str:
