@@ -38,6 +38,8 @@ from app.resolve.people import MAX_NAME
 
 #: Rows per chunk: about 20 MB of NDJSON answers at a time.
 CHUNK_ROWS = 32_768
+#: Most answer templates kept (each about 1 KB).
+TEMPLATE_LIMIT = 50_000
 #: Stand for the leg's dates in an answer template; filled in per row.
 ARRIVE = "\u2063ARRIVE\u2063"
 DEPART = "\u2063DEPART\u2063"
@@ -48,7 +50,19 @@ NONE_ID = ""  # stands for "no person matched" in join keys (Polars joins skip n
 
 
 class ColumnarRunner(BatchRunner):
-    """A BatchRunner whose ``run`` answers chunks of rows as columns."""
+    """A BatchRunner whose ``run`` answers chunks of rows as columns. ``chunk_rows`` trades
+    speed for how soon the first answers go out (the API streams in smaller chunks)."""
+
+    def __init__(self, *args: Any, chunk_rows: int = CHUNK_ROWS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chunk_rows = chunk_rows
+
+    def _room(self) -> int:
+        """Rows to read for the next chunk: never more than one past the row limit, so that a
+        batch over it stops reading there."""
+        if self.max_rows is None:
+            return self.chunk_rows
+        return max(1, min(self.chunk_rows, self.max_rows - self.stats.rows + 1))
 
     def run(self, stream: TextIO, fmt_in: Format, fmt_out: Format) -> Iterator[str]:
         if fmt_out != self.fmt_out:
@@ -85,7 +99,7 @@ class ColumnarRunner(BatchRunner):
                 errors.append((row_number, ident, values))
             else:
                 rows.append((row_number, ident, values))
-            if len(rows) + len(errors) >= CHUNK_ROWS:
+            if len(rows) + len(errors) >= self._room():
                 yield _frame(rows), errors
                 rows, errors = [], []
         if rows or errors:
@@ -111,7 +125,13 @@ class ColumnarRunner(BatchRunner):
         width = len(names)
         row_number = 1
         while True:
-            lines = stream.readlines(CHUNK_ROWS * 64)
+            room = self._room()
+            if room < self.chunk_rows:
+                lines: list[str] = []
+                while len(lines) < room and (line := stream.readline()):
+                    lines.append(line)
+            else:
+                lines = stream.readlines(room * 64)
             if not lines:
                 return
             text = "".join(lines)
@@ -183,6 +203,16 @@ class ColumnarRunner(BatchRunner):
             stop,
         )
 
+    def _fresh_keys(self) -> None:
+        """Keys for names and places that hold across chunks, so that an answer template is
+        made once per batch; dropped together when they grow past the bound (flat memory)."""
+        if not hasattr(self, "_templates") or len(self._templates) > TEMPLATE_LIMIT:
+            self._p_keys: dict[tuple[str, str, str], int] = {}
+            self._l_keys: dict[tuple[str, str], int] = {}
+            self._matches: dict[int, Any] = {}
+            self._located: dict[int, Any] = {}
+            self._templates: dict[tuple[int, int, str, int], Answer] = {}
+
     # --- answering ------------------------------------------------------------------------------
 
     def _answer_chunk(self, frame: pl.DataFrame, errors: list[tuple[int, str, str]]) -> str:
@@ -233,8 +263,7 @@ class ColumnarRunner(BatchRunner):
         p_ok: list[bool] = []
         p_id: list[str] = []
         p_key: list[int] = []
-        # Keys within this chunk (not id(): a freed object's id is reused).
-        self._matches: dict[int, Any] = {}
+        self._fresh_keys()
         for person, birth, nationality in people.iter_rows():
             try:
                 match = self._person(person, birth, nationality)
@@ -243,7 +272,7 @@ class ColumnarRunner(BatchRunner):
                 p_id.append(NONE_ID)
                 p_key.append(-1)
                 continue
-            key = len(self._matches)
+            key = self._p_keys.setdefault((person, birth, nationality), len(self._p_keys))
             self._matches[key] = match
             p_ok.append(True)
             p_id.append(match.person.id if match.person else NONE_ID)
@@ -257,7 +286,6 @@ class ColumnarRunner(BatchRunner):
         l_ok: list[bool] = []
         iso3: list[str] = []
         l_key: list[int] = []
-        self._located: dict[int, Any] = {}
         for country, place in places.iter_rows():
             try:
                 located = self._country(country, place)
@@ -266,7 +294,7 @@ class ColumnarRunner(BatchRunner):
                 iso3.append("")
                 l_key.append(-1)
                 continue
-            key = len(self._located)
+            key = self._l_keys.setdefault((country, place), len(self._l_keys))
             self._located[key] = located
             l_ok.append(True)
             iso3.append(located[0].iso3)
@@ -318,6 +346,7 @@ class ColumnarRunner(BatchRunner):
                     right_on="bound",
                     by=["person_id", "iso3"],
                     strategy="backward",
+                    check_sortedness=False,  # sorted on the dates; 'by' groups hide that from it
                 )
                 .select("row", pl.col("k").fill_null(0).alias(name))
             )
@@ -338,11 +367,13 @@ class ColumnarRunner(BatchRunner):
         tails: list[str] = []
         exposure: list[str | None] = []
         obligation: list[bool] = []
-        for p_key, l_key, mode, _i, first in keys.iter_rows():
-            where, located = self._located[l_key]
-            answer = self._leg(
-                self._matches[p_key], where, located, first, first, mode, ARRIVE, DEPART
-            )
+        for p_key, l_key, mode, i, first in keys.iter_rows():
+            answer = self._templates.get((p_key, l_key, mode, i))
+            if answer is None:
+                where, located = self._located[l_key]
+                answer = self._templates[(p_key, l_key, mode, i)] = self._leg(
+                    self._matches[p_key], where, located, first, first, mode, ARRIVE, DEPART
+                )
             tails.append(answer.tail)
             exposure.append(answer.exposure)
             obligation.append(answer.obligation)
@@ -399,6 +430,8 @@ def _polars_csv(text: str, lines: list[str], width: int) -> pl.DataFrame | None:
     """Lines without quotes, read by Polars; None when the csv module must read them (a blank
     line or a stray carriage return, which it numbers and splits its own way)."""
     if "\r" in text.replace("\r\n", "\n") or not all(line.strip("\r\n") for line in lines):
+        return None
+    if max(map(len, lines)) > csv.field_size_limit():  # the csv module refuses such a field
         return None
     try:
         frame = pl.read_csv(

@@ -64,7 +64,8 @@ def batch(
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from app.batch import BatchRunner, format_for
+    from app.batch import format_for
+    from app.batch_columnar import ColumnarRunner
 
     fmt_in = in_format.value if in_format else format_for(None if source == "-" else source)
     fmt_out = (
@@ -88,7 +89,7 @@ def batch(
         io.BufferedReader(counting, 1 << 16), encoding="utf-8-sig", errors="replace", newline=""
     )
     checker = checker_or_exit(datasets_dir, rules_dir)
-    runner = BatchRunner(checker)
+    runner = ColumnarRunner(checker)
     sink: TextIO = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     show = progress if progress is not None else err.is_terminal
     started = time.perf_counter()
