@@ -50,13 +50,21 @@ def batch(
     progress: Annotated[
         bool | None, typer.Option(help="Progress bar (default: when stderr is a terminal).")
     ] = None,
+    row_path: Annotated[
+        bool,
+        typer.Option(
+            "--row-path",
+            hidden=True,
+            help="Answer row by row (the reference the columnar path is tested and timed against).",
+        ),
+    ] = False,
     datasets_dir: DatasetsOpt = None,
     rules_dir: RulesOpt = None,
 ) -> None:
     """Check many legs: one answer or error record per input row, in order, streamed.
 
     Columns (CSV header or NDJSON keys): id, person, country, arrive (or date), depart, mode,
-    birth_date, nationality. Exit code 0 even when rows have errors (they are records in the
+    birth_date, nationality, place (an airport code or a city, instead of country). Exit code 0 even when rows have errors (they are records in the
     output); 2 when the input cannot be read.
     """
     import sys
@@ -64,7 +72,7 @@ def batch(
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from app.batch import format_for
+    from app.batch import BatchRunner, format_for
     from app.batch_columnar import ColumnarRunner
 
     fmt_in = in_format.value if in_format else format_for(None if source == "-" else source)
@@ -89,7 +97,7 @@ def batch(
         io.BufferedReader(counting, 1 << 16), encoding="utf-8-sig", errors="replace", newline=""
     )
     checker = checker_or_exit(datasets_dir, rules_dir)
-    runner = ColumnarRunner(checker)
+    runner = BatchRunner(checker) if row_path else ColumnarRunner(checker)
     sink: TextIO = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     show = progress if progress is not None else err.is_terminal
     started = time.perf_counter()
