@@ -64,8 +64,8 @@ def batch(
     """Check many legs: one answer or error record per input row, in order, streamed.
 
     Columns (CSV header or NDJSON keys): id, person, country, arrive (or date), depart, mode,
-    birth_date, nationality, place (an airport code or a city, instead of country). Exit code 0 even when rows have errors (they are records in the
-    output); 2 when the input cannot be read.
+    birth_date, nationality, place (an airport code or a city, instead of country). Exit code 0
+    even when rows have errors (they are records in the output); 2 when the input cannot be read.
     """
     import sys
     import time
