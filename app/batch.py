@@ -191,9 +191,37 @@ class BatchRunner:
             return _error(exc.detail, exc.field)
         except ValueError as exc:  # a malformed birth date
             return _error(str(exc), "birth_date")
+        return self.leg_answer(match, where, located, first, last, mode)
+
+    def leg_answer(
+        self,
+        match: PersonMatch,
+        country: Country,
+        located: PlaceMatch | None,
+        first: dt.date,
+        last: dt.date,
+        mode: str,
+    ) -> Answer:
+        """The answer for a valid row, once resolved. The columnar path uses ``_leg`` directly,
+        as a template per interval, for the matches ``per_interval`` admits, and this for the
+        rest: change both together."""
         return self._leg(
-            match, where, located, first, last, mode, first.isoformat(), last.isoformat()
+            match, country, located, first, last, mode, first.isoformat(), last.isoformat()
         )
+
+    def per_interval(self, match: PersonMatch) -> bool:
+        """Whether ``leg_answer`` for this match is ``_leg``: the same on every day between two
+        change dates but for the dates, so that one template serves every such leg."""
+        return True
+
+    def count(self, answer: Answer) -> None:
+        """Adds a row's answer to the summary."""
+        stats = self.stats
+        if not answer.ok:
+            stats.errors += 1
+        elif answer.exposure is not None:
+            stats.by_exposure[answer.exposure] = stats.by_exposure.get(answer.exposure, 0) + 1
+            stats.obligations += answer.obligation
 
     def _leg(
         self,
@@ -441,13 +469,7 @@ class BatchRunner:
                 buffer.append(_render_error(row_number, ident, values, None, fmt_out))
             else:
                 answer = self.answer(values)
-                if not answer.ok:
-                    stats.errors += 1
-                elif answer.exposure is not None:
-                    stats.by_exposure[answer.exposure] = (
-                        stats.by_exposure.get(answer.exposure, 0) + 1
-                    )
-                    stats.obligations += answer.obligation
+                self.count(answer)
                 buffer.append(_render(row_number, ident, answer, fmt_out))
             if len(buffer) >= CHUNK_ROWS:
                 yield "".join(buffer)

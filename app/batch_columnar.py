@@ -234,7 +234,7 @@ class ColumnarRunner(BatchRunner):
             frame.filter(~pl.col("fast")).select("row", "id", *KEY_FIELDS).iter_rows()
         ):
             answer = self.answer(tuple(values))
-            self._count(answer)
+            self.count(answer)
             slow_rows.append(row_number)
             slow_lines.append(_render(row_number, ident, answer, fmt))
         fast_lines = self._fast_lines(fast)
@@ -249,14 +249,6 @@ class ColumnarRunner(BatchRunner):
         ).sort("row")
         return str(lines["line"].str.join("")[0]) if lines.height else ""
 
-    def _count(self, answer: Answer) -> None:
-        stats = self.stats
-        if not answer.ok:
-            stats.errors += 1
-        elif answer.exposure is not None:
-            stats.by_exposure[answer.exposure] = stats.by_exposure.get(answer.exposure, 0) + 1
-            stats.obligations += answer.obligation
-
     def _resolved(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Each distinct name and place resolved once; a failure leaves the row to the row path."""
         people = frame.filter(pl.col("ok")).select("person", "birth_date", "nationality").unique()
@@ -268,7 +260,9 @@ class ColumnarRunner(BatchRunner):
             try:
                 match = self._person(person, birth, nationality)
             except (DomainError, ValueError):
-                p_ok.append(False)
+                match = None
+            if match is None or not self.per_interval(match):
+                p_ok.append(False)  # answered by the row path
                 p_id.append(NONE_ID)
                 p_key.append(-1)
                 continue
