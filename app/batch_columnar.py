@@ -390,10 +390,23 @@ class ColumnarRunner(BatchRunner):
         )
         if self.fmt_out == "ndjson":
             plain = pl.col("id").str.contains(_PLAIN_ID) & ~pl.col("id").str.contains(r'["\\]')
+            # when/then computes both branches on every row: escape the rare other ids apart.
+            odd = fast.filter(~plain).select("row", "id")
+            if odd.height:
+                escaped = pl.DataFrame(
+                    {
+                        "row": odd["row"],
+                        "id_json": [_json_text_slow(text) for text in odd["id"].to_list()],
+                    },
+                    schema={"row": pl.Int64, "id_json": pl.String},
+                )
+                fast = fast.join(escaped, on="row", how="left")
+            else:
+                fast = fast.with_columns(id_json=pl.lit(None, dtype=pl.String))
             ident = (
                 pl.when(plain)
                 .then(pl.concat_str(pl.lit('"'), pl.col("id"), pl.lit('"')))
-                .otherwise(pl.col("id").map_elements(_json_text_slow, return_dtype=pl.String))
+                .otherwise(pl.col("id_json"))
             )
             line = pl.concat_str(
                 pl.lit('{"row":'), pl.col("row").cast(pl.String), pl.lit(',"id":'), ident,

@@ -50,12 +50,12 @@ def batch(
     progress: Annotated[
         bool | None, typer.Option(help="Progress bar (default: when stderr is a terminal).")
     ] = None,
-    row_path: Annotated[
+    columnar: Annotated[
         bool,
         typer.Option(
-            "--row-path",
-            hidden=True,
-            help="Answer row by row (the reference the columnar path is tested and timed against).",
+            "--columnar/--row-path",
+            help="Columnar path (Polars; experimental: its memory still grows with the input) "
+            "or the row path (flat memory, the reference).",
         ),
     ] = False,
     datasets_dir: DatasetsOpt = None,
@@ -97,7 +97,7 @@ def batch(
         io.BufferedReader(counting, 1 << 16), encoding="utf-8-sig", errors="replace", newline=""
     )
     checker = checker_or_exit(datasets_dir, rules_dir)
-    runner = BatchRunner(checker) if row_path else ColumnarRunner(checker)
+    runner = ColumnarRunner(checker) if columnar else BatchRunner(checker)
     sink: TextIO = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     show = progress if progress is not None else err.is_terminal
     started = time.perf_counter()

@@ -17,8 +17,7 @@ from starlette.types import Receive, Scope, Send
 
 from app.api.deps import CheckerDep, RuntimeDep
 from app.api.middleware import BodyStopped
-from app.batch import Format
-from app.batch_columnar import ColumnarRunner
+from app.batch import BatchRunner, Format
 from app.errors import Busy, ContentTooLarge, TooManyRequests, UnsupportedMedia
 from app.itinerary import Itinerary, ItineraryResult, check_itinerary
 from app.runtime import Runtime
@@ -26,8 +25,6 @@ from app.runtime import Runtime
 router = APIRouter(prefix="/v1", tags=["batch"])
 
 NDJSON = "application/x-ndjson"
-#: Rows answered together: small enough that answers flow back while the upload goes on.
-API_CHUNK_ROWS = 2048
 CSV = "text/csv"
 
 
@@ -244,9 +241,9 @@ async def batch(
     fmt_in = _input_format(request.headers.get("content-type", ""))
     fmt_out: Format = "csv" if CSV in request.headers.get("accept", "") else "ndjson"
     settings = runtime.settings
-    runner = ColumnarRunner(
-        checker, max_rows=settings.batch_max_rows, fmt_out=fmt_out, chunk_rows=API_CHUNK_ROWS
-    )
+    # The row path: flat memory. The columnar path (app/batch_columnar.py) gives the same
+    # records but its memory still grows with the input (docs/benchmarks.md); not for a server.
+    runner = BatchRunner(checker, max_rows=settings.batch_max_rows, fmt_out=fmt_out)
     slots = _slots(request, runtime)
     client = request.client.host if request.client else ""
     slot = slots.take(client)
