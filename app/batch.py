@@ -73,6 +73,8 @@ class Stats:
     errors: int = 0
     by_exposure: dict[str, int] = field(default_factory=dict)
     obligations: int = 0
+    # Why the whole input could not be read (e.g. a CSV header without the required columns).
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,9 @@ class BatchRunner:
         self.csv_row = 0
         self._people: dict[tuple[str, str, str], PersonMatch] = {}
         self._countries: dict[tuple[str, str], tuple[Country, PlaceMatch | None] | DomainError] = {}
-        self._bounds: dict[tuple[str | None, str], list[dt.date]] = {}
-        self._intervals: dict[tuple[str | None, str, str, int], Interval] = {}
+        # Keyed by (person, country, area id): an occupied area is its state, answered apart.
+        self._bounds: dict[tuple[str | None, str, str | None], list[dt.date]] = {}
+        self._intervals: dict[tuple[str | None, str, str | None, str, int], Interval] = {}
         self._answers: dict[tuple[str, ...], Answer] = {}
 
     # --- one row ------------------------------------------------------------------------------
@@ -237,10 +240,14 @@ class BatchRunner:
         """A stay cut at the change dates inside it; each piece's verdict comes from the cache
         of intervals between change dates (every day in one is alike, but for its date)."""
         person_id = match.person.id if match.person else None
-        key = (person_id, country.iso3)
+        # An occupied area answers for its de jure state but differently: keyed apart.
+        area_id = country.area.id if country.area else None
+        key = (person_id, country.iso3, area_id)
         bounds = self._bounds.get(key)
         if bounds is None:
-            bounds = self._bounds[key] = boundaries(self.checker, person_id, country.iso3)
+            bounds = self._bounds[key] = boundaries(
+                self.checker, person_id, country.iso3, country.area
+            )
         i = bisect_right(bounds, first)
         j = i if last == first else bisect_right(bounds, last)
         # Dates travel as ISO text; the row's own were validated as such already.
@@ -328,7 +335,7 @@ class BatchRunner:
         self, match: PersonMatch, country: Country, mode: str, index: int, day: dt.date
     ) -> Interval:
         person_id = match.person.id if match.person else None
-        key = (person_id, country.iso3, mode, index)
+        key = (person_id, country.iso3, country.area.id if country.area else None, mode, index)
         found = self._intervals.get(key)
         if found is not None:
             return found
@@ -371,7 +378,10 @@ class BatchRunner:
             return
         names = csv_names(header)
         if names is None:
-            yield 1, "", "the CSV header needs person, country (or place) and arrive (or date)"
+            self.stats.unreadable = (
+                "the CSV header needs person, country (or place) and arrive (or date)"
+            )
+            yield 1, "", self.stats.unreadable
             return
         yield from self.csv_records(reader, names, 1)
 

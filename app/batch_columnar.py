@@ -280,6 +280,7 @@ class ColumnarRunner(BatchRunner):
         l_ok: list[bool] = []
         iso3: list[str] = []
         l_key: list[int] = []
+        self._places_by_key: dict[str, Any] = {}
         for country, place in places.iter_rows():
             try:
                 located = self._country(country, place)
@@ -291,7 +292,10 @@ class ColumnarRunner(BatchRunner):
             key = self._l_keys.setdefault((country, place), len(self._l_keys))
             self._located[key] = located
             l_ok.append(True)
-            iso3.append(located[0].iso3)
+            where = located[0]
+            # An occupied area is answered apart from its state: its own change dates.
+            iso3.append(f"{where.iso3}|{where.area.id}" if where.area else where.iso3)
+            self._places_by_key[iso3[-1]] = where
             l_key.append(key)
         places = places.with_columns(
             pl.Series("l_ok", l_ok, dtype=pl.Boolean),
@@ -312,12 +316,15 @@ class ColumnarRunner(BatchRunner):
         b_day: list[dt.date] = []
         b_k: list[int] = []
         for person_id, iso3 in pairs.iter_rows():
-            key = (person_id or None, iso3)
+            where = self._places_by_key[iso3]
+            key = (person_id or None, where.iso3, where.area.id if where.area else None)
             bounds = self._bounds.get(key)
             if bounds is None:
                 from app.itinerary import boundaries
 
-                bounds = self._bounds[key] = boundaries(self.checker, key[0], iso3)
+                bounds = self._bounds[key] = boundaries(
+                    self.checker, key[0], where.iso3, where.area
+                )
             for k, day in enumerate(bounds, start=1):
                 b_pid.append(person_id)
                 b_iso.append(iso3)
