@@ -25,6 +25,7 @@ from app.errors import AmbiguousPerson, InvalidInput
 from app.freshness import freshness, today_utc
 from app.resolve.countries import Country, CountryResolver
 from app.resolve.people import Candidate, PersonMatch, PersonResolver
+from app.resolve.places import PlaceMatch, PlaceResolver
 from app.verdict import (
     MATCH_MEANING,
     AlternativeOutcome,
@@ -223,6 +224,32 @@ class Checker:
         self.today: Callable[[], dt.date] = today_utc
         self.contested: tuple[ContestedFact, ...] = tuple(contested_facts(snapshot))
         self._alternate: dict[tuple[str, str, int], Snapshot] = {}
+        self._places: PlaceResolver | None = None
+        self._places_lock = threading.Lock()
+
+    @property
+    def places(self) -> PlaceResolver:
+        """Airports and cities -> countries; built on first use (about 1 s), not at start-up, so
+        a check that names no place never pays for it."""
+        places = self._places
+        if places is None:
+            with self._places_lock:
+                if self._places is None:
+                    self._places = PlaceResolver(self.countries)
+                places = self._places
+        return places
+
+    def locate(self, country: str | None, place: str | None) -> tuple[Country, PlaceMatch | None]:
+        """The country a leg is in: from ``country`` (names and ISO codes) or from ``place``
+        (airport codes, cities, then country names); exactly one of them is given."""
+        if place and not country:
+            match = self.places.resolve(place)
+            return match.place.country, match
+        if country and not place:
+            return self.countries.resolve(country), None
+        if country and place:
+            raise InvalidInput("give a country or a place, not both", field="place")
+        raise InvalidInput("a country or a place is required", field="country")
 
     # --- evaluation ---------------------------------------------------------------------------
 

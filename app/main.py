@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from app import __version__
 from app.api import errors, openapi
 from app.api.middleware import ServiceMiddleware
-from app.api.routes import admin, batch, countries, exposure, meta, people, rules
+from app.api.routes import admin, batch, countries, exposure, meta, people, places, rules
 from app.api.security import require_api_key
 from app.logs import configure
 from app.runtime import Runtime
@@ -41,6 +41,7 @@ TAGS = [
     {"name": "exposure", "description": "The check: person, country, date, mode."},
     {"name": "people", "description": "People with public warrants; the world view."},
     {"name": "countries", "description": "States Parties as a timeline; territories."},
+    {"name": "places", "description": "Airport codes and cities, and the country they are in."},
     {"name": "rules", "description": "The rulebook and its schema."},
     {"name": "batch", "description": "Itineraries and streamed batches of legs."},
     {"name": "datasets", "description": "The facts: files, counts, as-of date, sources."},
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The key check is only wired in when keys are required: no per-request cost otherwise.
     key = [Depends(require_api_key)] if settings.require_key else []
     app.include_router(meta.router)
-    for module in (exposure, people, countries, rules, batch):
+    for module in (exposure, people, countries, places, rules, batch):
         app.include_router(module.router, dependencies=key)
     app.include_router(admin.router)
     app.include_router(web.router)

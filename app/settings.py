@@ -67,6 +67,27 @@ class Settings(BaseSettings):
     batch_max_rows: int = Field(
         default=2_000_000, ge=1, description="Most rows answered in one streamed batch."
     )
+    body_idle_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a request body may stall between two chunks (408 beyond, or an "
+        "error record ending a batch already answering).",
+    )
+    body_total_timeout: float = Field(
+        default=900.0,
+        gt=0,
+        description="Seconds a whole request body may take to arrive (408 beyond, or an error "
+        "record ending a batch already answering).",
+    )
+    batch_uploads_per_client: int = Field(
+        default=4, ge=1, description="Streamed batches one client address may run at once (429)."
+    )
+    batch_uploads: int = Field(
+        default=16,
+        ge=1,
+        description="Streamed batches the process runs at once, each in its own thread from a "
+        "pool kept apart from the other endpoints' (503 beyond).",
+    )
     max_itineraries: int = Field(
         default=1000, ge=1, description="Most itineraries in one POST /v1/itineraries (413 beyond)."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import subprocess
 import sys
@@ -52,13 +53,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server() -> Iterator[str]:
+def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     """uvicorn serving the shipped data on a free loopback port, as `make run` does; yields its
-    base address once /readyz answers."""
+    base address once /readyz answers. ``env`` adds settings (ICC_EXPOSURE_...)."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):

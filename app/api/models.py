@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.engine.facts import Mode
 from app.engine.language import Exposure
 from app.types import CountryText, IsoDate, PersonText
+from app.verdict import CountryRef
 
 
 class ExposureRequest(BaseModel):
@@ -145,3 +146,36 @@ class RulesInfo(BaseModel):
 class ReloadResult(BaseModel):
     datasets: str = Field(description="Datasets version now serving.")
     rules: str = Field(description="Rules version now serving.")
+
+
+class PlaceCandidate(BaseModel):
+    kind: str = Field(description="airport, city or country.", examples=["airport"])
+    name: str = Field(description="The place's name.", examples=["London Heathrow Airport"])
+    code: str | None = Field(
+        description="An airport's IATA code (ICAO when it has none).", examples=["LHR"]
+    )
+    city: str | None = Field(description="The city an airport serves.", examples=["London"])
+    population: int | None = Field(description="A city's population (GeoNames).", examples=[None])
+    country: CountryRef = Field(description="The country or territory the place is in.")
+
+
+class PlaceSearch(BaseModel):
+    query: str = Field(description="The text as written.", examples=["LHR"])
+    match: PlaceCandidate | None = Field(
+        description="What a leg with this `place` resolves to; null when it is ambiguous or "
+        "unknown (see `problem`)."
+    )
+    note: str | None = Field(
+        description="Set when a city name several countries share was taken as the much "
+        "larger city.",
+        examples=[None],
+    )
+    problem: str | None = Field(
+        description="Why there is no match: ambiguous (give the country or an airport code) or "
+        "unknown.",
+        examples=[None],
+    )
+    candidates: list[PlaceCandidate] = Field(
+        description="Places the text may mean: the airport with that code, cities of that name "
+        "(largest first), then close spellings."
+    )
