@@ -26,7 +26,7 @@ from app.errors import DomainError
 from app.itinerary import MAX_STAY_DAYS, boundaries
 from app.resolve.countries import Country
 from app.resolve.people import MAX_NAME, PersonMatch
-from app.types import strict_iso_date
+from app.types import in_range, plain_text, strict_iso_date
 
 Format = Literal["csv", "ndjson"]
 FIELDS = ("id", "person", "country", "arrive", "depart", "mode", "birth_date", "nationality")
@@ -130,7 +130,7 @@ class BatchRunner:
     def _date(self, text: str) -> dt.date:
         day = self._dates.get(text)
         if day is None:
-            day = strict_iso_date(text)
+            day = in_range(strict_iso_date(text))
             if len(self._dates) >= CACHE_LIMIT:
                 self._dates.clear()
             self._dates[text] = day
@@ -159,6 +159,11 @@ class BatchRunner:
             return _error(f"a name is at most {MAX_NAME} characters", "person")
         if not country:
             return _error("a country is required", "country")
+        for name, text in (("person", person), ("country", country)):
+            try:
+                plain_text(text)
+            except ValueError as exc:
+                return _error(str(exc), name)
         try:
             first = self._date(arrive)
         except ValueError as exc:

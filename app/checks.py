@@ -22,6 +22,7 @@ from app.engine.rulebook import ENGINE_VERSION, Decision, PlacedRule, Rulebook, 
 from app.errors import InvalidInput
 from app.resolve.countries import Country, CountryResolver
 from app.resolve.people import PersonMatch, PersonResolver
+from app.types import DATE_MAX, DATE_MIN, DATE_RANGE_MESSAGE
 from app.verdict import (
     CountryRef,
     Evidence,
@@ -277,8 +278,8 @@ class Checker:
         return self.verdict(match, resolved_country, day, mode)
 
     def verdict(self, match: PersonMatch, country: Country, day: dt.date, mode: Mode) -> Verdict:
-        if day.year < 1998 or day.year > 2100:
-            raise InvalidInput("the date must fall between 1998 and 2100", field="date")
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise InvalidInput(DATE_RANGE_MESSAGE, field="date")
         evaluated = self.evaluate(match.person, country, day, mode)
         worst = max(evaluated, key=lambda e: severity(e.decision))
         decision = worst.decision

@@ -19,7 +19,7 @@ from app.engine.language import EXPOSURE_RANK, Exposure
 from app.errors import InvalidInput
 from app.resolve.countries import Country
 from app.resolve.people import PersonMatch
-from app.types import CountryText, IsoDate, PersonText
+from app.types import CountryText, IsoDate, PersonText, QueryDate
 from app.verdict import CountryRef, PersonRef
 
 ONE_DAY = dt.timedelta(days=1)
@@ -35,8 +35,8 @@ class Leg(BaseModel):
         default=None, description="The caller's leg id, echoed back.", examples=["leg-1"]
     )
     country: CountryText = Field(description="Country or territory.", examples=["Mongolia"])
-    arrive: IsoDate = Field(description="First day there.", examples=["2024-09-02"])
-    depart: IsoDate | None = Field(
+    arrive: QueryDate = Field(description="First day there.", examples=["2024-09-02"])
+    depart: QueryDate | None = Field(
         default=None,
         description="Last day there; the arrival day if absent.",
         examples=["2024-09-03"],

@@ -1,4 +1,5 @@
-"""ASGI middleware: version headers, a JSON access log line per request, and a body size limit.
+"""ASGI middleware: version headers, a JSON access log line per request, a body size limit, and
+the API key when keys are required.
 
 Plain ASGI rather than BaseHTTPMiddleware: it adds no task or copy per request, and it can stop
 an oversized body while it streams in.
@@ -13,6 +14,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.security import PUBLIC_PATHS, key_from_headers, key_matches
 from app.runtime import Runtime
 
 access = logging.getLogger("icc_exposure.access")
@@ -37,6 +39,21 @@ class ServiceMiddleware:
         limit = settings.batch_max_bytes if streamed else settings.max_body_bytes
         status = {"code": 500, "started": False}
         headers = dict(scope.get("headers") or [])
+        # Here rather than as a route dependency: it then covers every path (the page, /docs,
+        # /openapi.json, static files) but the public ones, and costs nothing when off.
+        if settings.require_key and scope.get("path") not in PUBLIC_PATHS:
+            given = key_from_headers(headers)
+            if not key_matches(given, [*settings.api_keys, *settings.admin_keys]):
+                await self._problem(
+                    scope,
+                    send,
+                    401,
+                    "Unauthorized",
+                    "an API key is required (X-API-Key header or Authorization: Bearer)",
+                    extra_headers=[(b"www-authenticate", b'Bearer realm="icc-exposure"')],
+                )
+                self._log(scope, 401, start)
+                return
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await self._too_large(scope, send, limit)
@@ -82,22 +99,36 @@ class ServiceMiddleware:
         return out
 
     async def _too_large(self, scope: Scope, send: Send, limit: int) -> None:
+        await self._problem(
+            scope, send, 413, "Content too large", f"the request body is over {limit} bytes"
+        )
+
+    async def _problem(
+        self,
+        scope: Scope,
+        send: Send,
+        status: int,
+        title: str,
+        detail: str,
+        extra_headers: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
         body = json.dumps(
             {
-                "type": "https://icc-exposure.example/problems/content-too-large",
-                "title": "Content too large",
-                "status": 413,
-                "detail": f"the request body is over {limit} bytes",
+                "type": "https://icc-exposure.example/problems/" + title.lower().replace(" ", "-"),
+                "title": title,
+                "status": status,
+                "detail": detail,
                 "instance": scope.get("path", ""),
             }
         ).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": status,
                 "headers": [
                     (b"content-type", b"application/problem+json"),
                     (b"content-length", str(len(body)).encode()),
+                    *(extra_headers or []),
                     *self._version_headers(scope),
                 ],
             }

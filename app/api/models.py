@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.facts import Mode
 from app.engine.language import Exposure
-from app.types import CountryText, IsoDate, PersonText
+from app.types import DATE_MAX, DATE_MIN, CountryText, IsoDate, PersonText, QueryDate
 
 
 class ExposureRequest(BaseModel):
@@ -23,8 +23,10 @@ class ExposureRequest(BaseModel):
     country: CountryText = Field(
         description="Country or territory: name, alias or ISO code.", examples=["Mongolia"]
     )
-    date: IsoDate | None = Field(
-        default=None, description="YYYY-MM-DD; today (UTC) when absent.", examples=["2025-06-01"]
+    date: QueryDate | None = Field(
+        default=None,
+        description=f"YYYY-MM-DD, {DATE_MIN} to {DATE_MAX}; today (UTC) when absent.",
+        examples=["2025-06-01"],
     )
     mode: Mode = Field(default="visit", description="visit, transit or overflight.")
     birth_date: IsoDate | None = Field(

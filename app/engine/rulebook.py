@@ -177,7 +177,10 @@ def load_rulebook(directory: Path, extra: dict[str, str] | None = None) -> Ruleb
     digest = hashlib.sha256()
     for name in sorted(sources):
         raw = sources[name]
-        digest.update(name.encode() + b"\0" + raw + b"\0")
+        # The version is the files' contents and names inside the folder, not the folder's own
+        # name: the same rules copied elsewhere are the same rulebook.
+        relative = name.split("/", 1)[1]
+        digest.update(relative.encode() + b"\0" + raw + b"\0")
         try:
             located = load_text(raw.decode("utf-8"), name)
             _, placed = parse_rule_file(located)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from app.api.deps import CheckerDep
 from app.api.models import CountryList, CountryRow
 from app.status import CountryStatus, country_status
-from app.types import IsoDate
+from app.types import DATE_HELP, QueryDate
 
 router = APIRouter(prefix="/v1/countries", tags=["countries"])
 
@@ -22,7 +22,7 @@ def _day(date: dt.date | None) -> dt.date:
 @router.get("", operation_id="countries-list", summary="Countries and territories on a date")
 async def countries_list(
     checker: CheckerDep,
-    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default today (UTC).")] = None,
+    date: Annotated[QueryDate | None, Query(description=DATE_HELP)] = None,
     state_party: Annotated[
         bool | None, Query(description="Only States Parties (true) or only others (false).")
     ] = None,
@@ -62,7 +62,7 @@ async def countries_get(
             examples=["Ivory Coast"],
         ),
     ],
-    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default today (UTC).")] = None,
+    date: Annotated[QueryDate | None, Query(description=DATE_HELP)] = None,
 ) -> CountryStatus:
     country = checker.countries.resolve(name, field="path:name")
     return country_status(checker.snapshot, country, _day(date))

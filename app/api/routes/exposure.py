@@ -13,7 +13,7 @@ from app.api.models import ExposureRequest
 from app.checks import DECISION_PLACEHOLDER
 from app.engine.facts import Mode
 from app.errors import NotFound
-from app.types import CountryText, IsoDate, PersonText
+from app.types import DATE_HELP, CountryText, IsoDate, PersonText, QueryDate
 from app.verdict import Verdict
 
 router = APIRouter(prefix="/v1", tags=["exposure"])
@@ -63,7 +63,7 @@ async def exposure_get(
         PersonText, Query(description="Name in any script, or id.", examples=["Putin"])
     ],
     country: Annotated[CountryText, Query(description="Name, alias or ISO code.", examples=["JP"])],
-    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default today (UTC).")] = None,
+    date: Annotated[QueryDate | None, Query(description=DATE_HELP)] = None,
     mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
     birth_date: Annotated[IsoDate | None, Query(description="Narrows the name match.")] = None,
     nationality: Annotated[CountryText | None, Query(description="Narrows the name match.")] = None,

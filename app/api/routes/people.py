@@ -14,7 +14,7 @@ from app.checks import severity
 from app.data.models import Person, Summons, Warrant
 from app.engine.facts import Mode
 from app.errors import NotFound
-from app.types import IsoDate
+from app.types import DATE_HELP, QueryDate
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
 
@@ -104,7 +104,7 @@ async def people_get(checker: CheckerDep, person_id: PersonId) -> PersonDetail:
 async def people_world(
     checker: CheckerDep,
     person_id: PersonId,
-    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default today (UTC).")] = None,
+    date: Annotated[QueryDate | None, Query(description=DATE_HELP)] = None,
     mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
 ) -> WorldView:
     person = _person(checker, person_id)
