@@ -32,6 +32,7 @@ from app.verdict import (
     Versions,
     WarrantOutcome,
 )
+from app.world import WorldViews
 
 TROIKA = {"head_of_state", "head_of_government", "minister_foreign_affairs", "foreign_minister"}
 MEMO_SIZE = 65_536
@@ -160,6 +161,7 @@ class Checker:
         self.memo_misses = 0
         self._matches: dict[tuple[str, dt.date | None, str | None], PersonMatch] = {}
         self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self.world = WorldViews(self)
 
     # --- evaluation ---------------------------------------------------------------------------
 
@@ -236,10 +238,12 @@ class Checker:
         *,
         birth_date: dt.date | None = None,
         nationality: str | None = None,
-    ) -> tuple[bytes, str, bytes]:
+        cached_only: bool = False,
+    ) -> tuple[bytes, str, bytes] | None:
         """The Verdict as JSON, its decision id, and the cached JSON it was made from (with
         DECISION_PLACEHOLDER for the id). An answer depends only on the question and this
-        generation's data and rules, so its JSON is made once and reused with a new id."""
+        generation's data and rules, so its JSON is made once and reused with a new id.
+        With ``cached_only`` (cheap enough for the event loop), None when not made yet."""
         key = (person, country, day, mode, birth_date, nationality)
         decision_id = "d-" + uuid.uuid4().hex
         with self._memo_lock:
@@ -247,6 +251,8 @@ class Checker:
             if template is not None:
                 self._answers.move_to_end(key)
         if template is None:
+            if cached_only:
+                return None
             verdict = self.check(
                 person, country, day, mode, birth_date=birth_date, nationality=nationality
             )

@@ -130,6 +130,7 @@ def boundaries(checker: Checker, person_id: str | None, iso3: str) -> list[dt.da
     snapshot = checker.snapshot
     days = set(snapshot.change_dates(person_id, iso3))
     days.add(snapshot.as_of + ONE_DAY)
+    days.update(checker.rulebook.date_cuts)
     return sorted(days)
 
 

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
         description="Seconds an idle HTTP connection stays open (icc-exposure serve); longer than "
         "the idle timeout of a proxy in front (60 s for nginx and common load balancers).",
     )
+    work_threads: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Threads per worker for heavy work kept off the event loop (checks that miss "
+        "the caches, world views, itineraries); Python runs one at a time, so a few suffice.",
+    )
     log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
         default="info", description="Log level of the service."
     )

@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.facts import Mode
-from app.engine.language import Exposure
 from app.types import DATE_MAX, DATE_MIN, CountryText, IsoDate, PersonText, QueryDate
+from app.world import WorldEntry, WorldView
 
 
 class ExposureRequest(BaseModel):
@@ -74,41 +74,6 @@ class CountryList(BaseModel):
     )
 
 
-class WorldEntry(BaseModel):
-    iso2: str = Field(description="ISO 3166-1 alpha-2.", examples=["MN"])
-    iso3: str = Field(description="ISO 3166-1 alpha-3.", examples=["MNG"])
-    name: str = Field(description="Short name.", examples=["Mongolia"])
-    exposure: Exposure = Field(
-        description="The worst exposure over the person's warrants: none < low < medium < high.",
-        examples=["medium"],
-    )
-    obligation: bool = Field(
-        description="Whether the state must arrest and surrender (on that worst warrant).",
-        examples=[True],
-    )
-    state_party: bool = Field(description="Bound by the Rome Statute on the date.", examples=[True])
-    rule: str | None = Field(
-        description="The rule that set the exposure.", examples=["noncompliance-record"]
-    )
-    reason: str = Field(
-        description="That rule's title.",
-        examples=["The state has already failed to arrest this person"],
-    )
-
-
-class WorldView(BaseModel):
-    person: str = Field(description="Person id.", examples=["putin-vladimir"])
-    name: str = Field(description="Full name.", examples=["Vladimir Vladimirovich Putin"])
-    date: dt.date = Field(description="The date asked about.", examples=["2025-06-01"])
-    mode: Mode = Field(description="visit, transit or overflight.", examples=["visit"])
-    counts: dict[str, int] = Field(
-        description="Countries by exposure.", examples=[{"high": 120, "medium": 3, "low": 120}]
-    )
-    countries: list[WorldEntry] = Field(
-        description="Every country and territory, by name, with the rule that decided it."
-    )
-
-
 class RuleInfo(BaseModel):
     id: str = Field(description="Stable rule id.", examples=["state-party-obligation"])
     title: str = Field(
@@ -141,3 +106,6 @@ class RulesInfo(BaseModel):
 class ReloadResult(BaseModel):
     datasets: str = Field(description="Datasets version now serving.")
     rules: str = Field(description="Rules version now serving.")
+
+
+__all__ = ["WorldEntry", "WorldView"]  # shapes of the domain, re-exported for the API

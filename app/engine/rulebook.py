@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any
 from app import __version__
 from app.engine.durable import CompiledRulebook
 from app.engine.facts import FactRecord
-from app.engine.language import EXPOSURE_RANK, Exposure, Rule, RuleFile, facts_of
+from app.engine.language import EXPOSURE_RANK, Exposure, Rule, RuleFile, facts_of, literals_of
 from app.engine.reference import Failed, holds, why_not
 from app.yamlio import FileProblems, Located, Problem, load_file, load_text
 
@@ -79,6 +80,18 @@ class Rulebook:
         for placed in self.rules:
             names |= facts_of(placed.rule.when)
         return tuple(sorted(names))
+
+    @property
+    def date_cuts(self) -> tuple[dt.date, ...]:
+        """Days on which a rule's test of the query date can change (a literal date d, and the
+        day after it for gt and lte): answers are constant between change dates only if these
+        are change dates too."""
+        days: set[dt.date] = set()
+        for placed in self.rules:
+            for value in literals_of(placed.rule.when).get("query.date", ()):
+                if isinstance(value, dt.date):
+                    days.update((value, value + dt.timedelta(days=1)))
+        return tuple(sorted(days))
 
     def key(self, facts: FactRecord) -> tuple[Any, ...]:
         """What decides which rules fire: the tested facts' values (names and dates that only

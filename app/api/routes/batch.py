@@ -11,10 +11,10 @@ from anyio.abc import ObjectReceiveStream
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from app.api.deps import CheckerDep, RuntimeDep
+from app.api.work import off_loop
 from app.batch import BatchRunner, Format
 from app.errors import ContentTooLarge, UnsupportedMedia
 from app.itinerary import Itinerary, ItineraryResult, check_itinerary
@@ -72,7 +72,7 @@ class ItinerariesResponse(BaseModel):
     responses={413: {"description": "Too many itineraries (problem+json)."}},
 )
 async def itineraries(
-    checker: CheckerDep, runtime: RuntimeDep, body: ItinerariesRequest
+    checker: CheckerDep, runtime: RuntimeDep, request: Request, body: ItinerariesRequest
 ) -> ItinerariesResponse:
     limit = runtime.settings.max_itineraries
     if len(body.itineraries) > limit:
@@ -87,7 +87,7 @@ async def itineraries(
             results={key: check_itinerary(checker, it) for key, it in body.itineraries.items()}
         )
 
-    return await run_in_threadpool(work)
+    return await off_loop(request, work)
 
 
 def _input_format(content_type: str) -> Format:

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import CheckerDep
 from app.api.models import ExposureRequest
+from app.api.work import off_loop
 from app.checks import DECISION_PLACEHOLDER
 from app.engine.facts import Mode
 from app.errors import NotFound
@@ -28,7 +29,7 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _answer(
+async def _answer(
     checker: CheckerDep,
     request: Request,
     person: str,
@@ -38,9 +39,24 @@ def _answer(
     birth_date: dt.date | None,
     nationality: str | None,
 ) -> Response:
-    content, decision_id, template = checker.check_json(
-        person, country, date or _today(), mode, birth_date=birth_date, nationality=nationality
+    day = date or _today()
+    # A repeated question is a cache look-up, fine on the event loop; a new one is not.
+    found = checker.check_json(
+        person, country, day, mode, birth_date=birth_date, nationality=nationality, cached_only=True
     )
+    if found is None:
+        found = await off_loop(
+            request,
+            checker.check_json,
+            person,
+            country,
+            day,
+            mode,
+            birth_date=birth_date,
+            nationality=nationality,
+        )
+    assert found is not None
+    content, decision_id, template = found
     request.state.decision_id = decision_id
     decisions = request.app.state.runtime.decisions
     if decisions is not None:
@@ -68,7 +84,7 @@ async def exposure_get(
     birth_date: Annotated[IsoDate | None, Query(description="Narrows the name match.")] = None,
     nationality: Annotated[CountryText | None, Query(description="Narrows the name match.")] = None,
 ) -> Response:
-    return _answer(checker, request, person, country, date, mode, birth_date, nationality)
+    return await _answer(checker, request, person, country, date, mode, birth_date, nationality)
 
 
 @router.post(
@@ -79,7 +95,7 @@ async def exposure_get(
     responses=ERRORS,
 )
 async def exposure_post(checker: CheckerDep, request: Request, body: ExposureRequest) -> Response:
-    return _answer(
+    return await _answer(
         checker,
         request,
         body.person,
