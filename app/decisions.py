@@ -132,6 +132,8 @@ class DecisionLog:
         self._queue: queue.Queue[Entry | _Marker | None] = queue.Queue(maxsize=100_000)
         self.dropped = 0
         self.failed = 0
+        self._reader: Any = None
+        self._reader_lock = threading.Lock()
         self._writer = threading.Thread(target=self._write, name="decision-log", daemon=True)
         self._writer.start()
 
@@ -140,13 +142,18 @@ class DecisionLog:
         """The SQLite file, if the log is one."""
         return self.database.path
 
-    def _connect(self) -> Any:
+    def _connect(self, autocommit: bool = False) -> Any:
         if self.database.kind == "sqlite":
             assert self.database.path is not None
-            return sqlite3.connect(self.database.path, timeout=10, check_same_thread=False)
+            return sqlite3.connect(
+                self.database.path,
+                timeout=10,
+                check_same_thread=False,
+                isolation_level=None if autocommit else "DEFERRED",
+            )
         import psycopg  # only needed for PostgreSQL: pip install 'icc-exposure[postgres]'
 
-        return psycopg.connect(self.database.url, connect_timeout=10)
+        return psycopg.connect(self.database.url, connect_timeout=10, autocommit=autocommit)
 
     def _sql(self, statement: str) -> str:
         return statement if self._param == "?" else statement.replace("?", self._param)
@@ -166,13 +173,20 @@ class DecisionLog:
     def get(self, decision_id: str) -> bytes | None:
         """The answer given under ``decision_id``, byte for byte; None if unknown."""
         self.flush()
-        db = self._connect()
-        try:
-            cursor = db.cursor()
-            cursor.execute(self._sql(SELECT_ANSWER), (decision_id,))
-            row = cursor.fetchone()
-        finally:
-            db.close()
+        with self._reader_lock:
+            # One reader connection, autocommit so each read sees every committed write.
+            for attempt in (1, 2):
+                try:
+                    if self._reader is None:
+                        self._reader = self._connect(autocommit=True)
+                    cursor = self._reader.cursor()
+                    cursor.execute(self._sql(SELECT_ANSWER), (decision_id,))
+                    row = cursor.fetchone()
+                    break
+                except Exception:
+                    self._close_reader()
+                    if attempt == 2:
+                        raise
         if row is None:
             return None
         return bytes(row[0]).replace(PLACEHOLDER, decision_id.encode(), 1)
@@ -192,6 +206,16 @@ class DecisionLog:
     def close(self) -> None:
         self._queue.put(None)
         self._writer.join(timeout=10)
+        with self._reader_lock:
+            self._close_reader()
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            try:
+                self._reader.close()
+            except Exception:
+                log.debug("closing the reader connection failed")
+            self._reader = None
 
     # --- the writer thread ----------------------------------------------------------------------
 

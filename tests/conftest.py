@@ -6,6 +6,7 @@ import datetime as dt
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,13 +53,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server() -> Iterator[str]:
+def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     """uvicorn serving the shipped data on a free loopback port, as `make run` does; yields its
-    base address once /readyz answers."""
+    base address once /readyz answers. ``env``: the server's environment (default: this one)."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The log goes to a file: a pipe nobody reads fills up (64 KB of access lines) and then
+    # blocks the server mid-request.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -68,7 +72,8 @@ def live_server() -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
+                log.seek(0)
+                raise RuntimeError(log.read().decode(errors="replace") or "server died")
             time.sleep(0.05)
         else:
             raise RuntimeError("server did not become ready")
@@ -76,3 +81,4 @@ def live_server() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()

@@ -97,8 +97,8 @@ def install(app: FastAPI) -> None:
             return problem(
                 400,
                 title,
-                "the request body could not be read: it must be UTF-8 JSON nested at most a "
-                "few hundred levels",
+                "the request body could not be read: it must be UTF-8 JSON, nested at most a "
+                "few hundred levels, with integers of at most 4,300 digits",
                 "bad-request",
                 request.url.path,
                 field="body",

@@ -71,7 +71,8 @@ PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 #: Statuses any operation with a request body can answer, before the route runs.
 BODY_ERRORS = {
-    "400": "The body is not UTF-8, or its JSON nests too deep to read (problem+json).",
+    "400": "The body is not UTF-8, or its JSON nests too deep or holds an integer too long "
+    "to read (problem+json).",
     "413": "The body is larger than the limit (problem+json).",
 }
 UNAUTHORIZED = "No API key, or an unknown one (problem+json); see ICC_EXPOSURE_REQUIRE_KEY."
