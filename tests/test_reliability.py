@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
 import os
 import random
 import shutil
@@ -20,7 +21,6 @@ from fastapi.testclient import TestClient
 
 import app.checks
 from app.checks import Checker
-from app.cli import serve as serve_module
 from app.data import Snapshot
 from app.decisions import Database, DecisionLog, parse_database_url
 from app.engine import durable
@@ -351,6 +351,7 @@ def test_the_rules_version_ignores_the_folders_name(rulebook: Rulebook, tmp_path
 def test_serve_keeps_idle_connections_longer_than_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 
+    serve_module = importlib.import_module("app.cli.serve")
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.update(k))
     monkeypatch.setattr(serve_module, "snapshot_or_exit", lambda _: None)
