@@ -86,8 +86,10 @@ async def load(base: str, seconds: float, connections: int) -> dict[str, list[fl
                 try:
                     response = await client.request(method, path, **options)  # type: ignore[arg-type]
                     ok = response.status_code < 500
-                except httpx.HTTPError:
+                except httpx.HTTPError as exc:
                     ok = False
+                    if not any(errors.values()):
+                        print(f"  first error: {kind}: {exc!r}")
                 times[kind].append(time.perf_counter() - start)
                 if not ok:
                     errors[kind] += 1
@@ -121,6 +123,8 @@ def run(workers: int, seconds: float, connections: int) -> None:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
         time.sleep(2 if workers > 1 else 0)  # let every worker finish its start-up
         asyncio.run(load(base, 3, connections))  # warm-up, not counted
         times = asyncio.run(load(base, seconds, connections))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+import json
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -14,12 +15,15 @@ from app.api.work import off_loop
 from app.checks import DECISION_PLACEHOLDER
 from app.engine.facts import Mode
 from app.errors import NotFound
+from app.explain import VerdictExplained, not_fired
 from app.types import DATE_HELP, CountryText, IsoDate, PersonText, QueryDate
 from app.verdict import Verdict
 
 router = APIRouter(prefix="/v1", tags=["exposure"])
 
 DECISION_PLACEHOLDER_BYTES = DECISION_PLACEHOLDER.encode()
+Explain = Literal["fired", "full"]
+EXPLAIN_HELP = "fired: the rules that fired; full: also why each other rule did not (why_not)."
 ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "Bad input, unknown or ambiguous country (problem+json)."}
 }
@@ -38,6 +42,7 @@ async def _answer(
     mode: Mode,
     birth_date: dt.date | None,
     nationality: str | None,
+    explain: Explain = "fired",
 ) -> Response:
     day = date or _today()
     # A repeated question is a cache look-up, fine on the event loop; a new one is not.
@@ -57,10 +62,31 @@ async def _answer(
         )
     assert found is not None
     content, decision_id, template = found
+    placeholder = DECISION_PLACEHOLDER_BYTES
+    if explain == "full":
+        # The cached Verdict JSON, plus why each other rule did not fire (the CLI's --explain full).
+        answer = json.loads(content)
+        answer["why_not"] = [
+            n.model_dump()
+            for n in await off_loop(
+                request,
+                not_fired,
+                checker,
+                person,
+                country,
+                day,
+                mode,
+                birth_date=birth_date,
+                nationality=nationality,
+            )
+        ]
+        content = json.dumps(answer, ensure_ascii=False).encode()
+        # The log keeps what was sent: this answer, its own id standing for the placeholder.
+        template, placeholder = content, decision_id.encode()
     request.state.decision_id = decision_id
     decisions = request.app.state.runtime.decisions
     if decisions is not None:
-        decisions.record(decision_id, template, DECISION_PLACEHOLDER_BYTES)
+        decisions.record(decision_id, template, placeholder)
     # Already JSON (pydantic-serialised once per distinct question): no second encoding.
     return Response(content, media_type="application/json")
 
@@ -69,7 +95,7 @@ async def _answer(
     "/exposure",
     operation_id="exposure-get",
     summary="Is this person exposed to arrest in this country on this date?",
-    response_model=Verdict,
+    response_model=VerdictExplained,
     responses=ERRORS,
 )
 async def exposure_get(
@@ -83,15 +109,18 @@ async def exposure_get(
     mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
     birth_date: Annotated[IsoDate | None, Query(description="Narrows the name match.")] = None,
     nationality: Annotated[CountryText | None, Query(description="Narrows the name match.")] = None,
+    explain: Annotated[Explain, Query(description=EXPLAIN_HELP)] = "fired",
 ) -> Response:
-    return await _answer(checker, request, person, country, date, mode, birth_date, nationality)
+    return await _answer(
+        checker, request, person, country, date, mode, birth_date, nationality, explain
+    )
 
 
 @router.post(
     "/exposure",
     operation_id="exposure-post",
     summary="The same check, with a JSON body",
-    response_model=Verdict,
+    response_model=VerdictExplained,
     responses=ERRORS,
 )
 async def exposure_post(checker: CheckerDep, request: Request, body: ExposureRequest) -> Response:
@@ -104,6 +133,7 @@ async def exposure_post(checker: CheckerDep, request: Request, body: ExposureReq
         body.mode,
         body.birth_date,
         body.nationality,
+        body.explain,
     )
 
 
