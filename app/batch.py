@@ -28,7 +28,7 @@ from app.itinerary import MAX_STAY_DAYS, boundaries
 from app.resolve.countries import Country
 from app.resolve.people import MAX_NAME, PersonMatch
 from app.resolve.places import PlaceMatch
-from app.types import strict_iso_date
+from app.types import in_range, plain_text, strict_iso_date
 
 Format = Literal["csv", "ndjson"]
 FIELDS = (
@@ -143,7 +143,7 @@ class BatchRunner:
     def _date(self, text: str) -> dt.date:
         day = self._dates.get(text)
         if day is None:
-            day = strict_iso_date(text)
+            day = in_range(strict_iso_date(text))
             if len(self._dates) >= CACHE_LIMIT:
                 self._dates.clear()
             self._dates[text] = day
@@ -173,6 +173,13 @@ class BatchRunner:
             return _error(f"a name is at most {MAX_NAME} characters", "person")
         if not country and not place:
             return _error("a country or a place is required", "country")
+        for name, text in (("person", person), ("country", country), ("place", place)):
+            if not text:
+                continue
+            try:
+                plain_text(text)
+            except ValueError as exc:
+                return _error(str(exc), name)
         try:
             first = self._date(arrive)
         except ValueError as exc:

@@ -29,7 +29,7 @@ from app.errors import InvalidInput
 from app.resolve.countries import Country
 from app.resolve.people import PersonMatch
 from app.resolve.places import PlaceKind, PlaceMatch
-from app.types import CountryText, IsoDate, PersonText
+from app.types import CountryText, IsoDate, PersonText, QueryDate
 from app.verdict import CandidateRef, CountryRef, PersonRef
 
 #: ok: the traveller was resolved (or nobody came close); ambiguous: two or more people are
@@ -60,8 +60,8 @@ class Leg(BaseModel):
         "A code that is also an ISO code (CAN) is an airport here.",
         examples=["ULN"],
     )
-    arrive: IsoDate = Field(description="First day there.", examples=["2024-09-02"])
-    depart: IsoDate | None = Field(
+    arrive: QueryDate = Field(description="First day there.", examples=["2024-09-02"])
+    depart: QueryDate | None = Field(
         default=None,
         description="Last day there; the arrival day if absent.",
         examples=["2024-09-03"],
@@ -240,6 +240,7 @@ def boundaries(
     snapshot = checker.snapshot
     days = set(snapshot.change_dates(person_id, iso3, area))
     days.add(snapshot.as_of + ONE_DAY)
+    days.update(checker.rulebook.date_cuts)
     return sorted(days)
 
 

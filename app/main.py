@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import fastapi_offline
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -18,7 +18,6 @@ from app import __version__
 from app.api import errors, openapi
 from app.api.middleware import ServiceMiddleware
 from app.api.routes import admin, batch, countries, exposure, meta, people, places, rules
-from app.api.security import require_api_key
 from app.logs import configure
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
@@ -89,16 +88,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     errors.install(app)
-    # The key check is only wired in when keys are required: no per-request cost otherwise.
-    key = [Depends(require_api_key)] if settings.require_key else []
     app.include_router(meta.router)
     for module in (exposure, people, countries, places, rules, batch):
-        app.include_router(module.router, dependencies=key)
+        app.include_router(module.router)
     app.include_router(admin.router)
     app.include_router(web.router)
     app.add_middleware(ServiceMiddleware, runtime=runtime)
     _offline_docs(app)
-    openapi.install(app)
+    openapi.install(app, require_key=settings.require_key)
     return app
 
 

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,15 +56,15 @@ def free_port() -> int:
 @contextmanager
 def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     """uvicorn serving the shipped data on a free loopback port, as `make run` does; yields its
-    base address once /readyz answers. ``env`` adds settings (ICC_EXPOSURE_...)."""
+    base address once /readyz answers. ``env`` adds settings (ICC_EXPOSURE_...) to this one."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    # The log goes to a file: a pipe nobody reads fills up (64 KB of access lines) and then
+    # blocks the server mid-request.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **(env or {})},
+        command, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **(env or {})}
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -74,7 +75,8 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
+                log.seek(0)
+                raise RuntimeError(log.read().decode(errors="replace") or "server died")
             time.sleep(0.05)
         else:
             raise RuntimeError("server did not become ready")
@@ -82,3 +84,4 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()

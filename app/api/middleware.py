@@ -1,5 +1,6 @@
-"""ASGI middleware: version headers, a JSON access log line per request, and bounds on reading
-a request body: its size, and how long it may stall (idle) and take in all (total).
+"""ASGI middleware: version headers, a JSON access log line per request, the API key when keys
+are required, and bounds on reading a request body: its size, and how long it may stall (idle)
+and take in all (total).
 
 Plain ASGI rather than BaseHTTPMiddleware: it adds no task or copy per request, and it can stop
 an oversized or stalled body while it streams in (a client sending 1 byte a second must not hold
@@ -16,6 +17,7 @@ from typing import Any
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.security import PUBLIC_PATHS, key_from_headers, key_matches
 from app.runtime import Runtime
 
 access = logging.getLogger("icc_exposure.access")
@@ -39,6 +41,14 @@ class BodyTooLarge(BodyStopped):
     slug = "content-too-large"
 
 
+class KeyRequired(BodyStopped):
+    """Keys are required and the request carries none that matches (checked before the body)."""
+
+    status = 401
+    title = "Unauthorized"
+    slug = "unauthorized"
+
+
 class BodyTimeout(BodyStopped):
     status = 408
     title = "Request timeout"
@@ -60,6 +70,21 @@ class ServiceMiddleware:
         limit = settings.batch_max_bytes if streamed else settings.max_body_bytes
         status = {"code": 500, "started": False}
         headers = dict(scope.get("headers") or [])
+        # Here rather than as a route dependency: it then covers every path (the page, /docs,
+        # /openapi.json, static files) but the public ones, and costs nothing when off.
+        if settings.require_key and scope.get("path") not in PUBLIC_PATHS:
+            given = key_from_headers(headers)
+            if not key_matches(given, [*settings.api_keys, *settings.admin_keys]):
+                await self._problem(
+                    scope,
+                    send,
+                    KeyRequired(
+                        "an API key is required (X-API-Key header or Authorization: Bearer)"
+                    ),
+                    extra_headers=[(b"www-authenticate", b'Bearer realm="icc-exposure"')],
+                )
+                self._log(scope, 401, start)
+                return
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await self._problem(
@@ -123,7 +148,13 @@ class ServiceMiddleware:
             out.append((b"x-decision-id", str(decision).encode()))
         return out
 
-    async def _problem(self, scope: Scope, send: Send, stopped: BodyStopped) -> None:
+    async def _problem(
+        self,
+        scope: Scope,
+        send: Send,
+        stopped: BodyStopped,
+        extra_headers: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
         body = json.dumps(
             {
                 "type": f"https://icc-exposure.example/problems/{stopped.slug}",
@@ -140,6 +171,7 @@ class ServiceMiddleware:
                 "headers": [
                     (b"content-type", b"application/problem+json"),
                     (b"content-length", str(len(body)).encode()),
+                    *(extra_headers or []),
                     *self._version_headers(scope),
                 ],
             }

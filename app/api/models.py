@@ -8,9 +8,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.facts import Mode
-from app.engine.language import Exposure
-from app.types import CountryText, IsoDate, PersonText
+from app.types import DATE_MAX, DATE_MIN, CountryText, IsoDate, PersonText, QueryDate
 from app.verdict import CountryRef
+from app.world import WorldEntry, WorldView
 
 
 class ExposureRequest(BaseModel):
@@ -24,8 +24,10 @@ class ExposureRequest(BaseModel):
     country: CountryText = Field(
         description="Country or territory: name, alias or ISO code.", examples=["Mongolia"]
     )
-    date: IsoDate | None = Field(
-        default=None, description="YYYY-MM-DD; today (UTC) when absent.", examples=["2025-06-01"]
+    date: QueryDate | None = Field(
+        default=None,
+        description=f"YYYY-MM-DD, {DATE_MIN} to {DATE_MAX}; today (UTC) when absent.",
+        examples=["2025-06-01"],
     )
     mode: Mode = Field(default="visit", description="visit, transit or overflight.")
     birth_date: IsoDate | None = Field(
@@ -76,41 +78,6 @@ class CountryList(BaseModel):
     count: int = Field(description="Rows returned.", examples=[125])
     countries: list[CountryRow] = Field(
         description="Countries and territories matching the filter, by name."
-    )
-
-
-class WorldEntry(BaseModel):
-    iso2: str = Field(description="ISO 3166-1 alpha-2.", examples=["MN"])
-    iso3: str = Field(description="ISO 3166-1 alpha-3.", examples=["MNG"])
-    name: str = Field(description="Short name.", examples=["Mongolia"])
-    exposure: Exposure = Field(
-        description="The worst exposure over the person's warrants: none < low < medium < high.",
-        examples=["medium"],
-    )
-    obligation: bool = Field(
-        description="Whether the state must arrest and surrender (on that worst warrant).",
-        examples=[True],
-    )
-    state_party: bool = Field(description="Bound by the Rome Statute on the date.", examples=[True])
-    rule: str | None = Field(
-        description="The rule that set the exposure.", examples=["noncompliance-record"]
-    )
-    reason: str = Field(
-        description="That rule's title.",
-        examples=["The state has already failed to arrest this person"],
-    )
-
-
-class WorldView(BaseModel):
-    person: str = Field(description="Person id.", examples=["putin-vladimir"])
-    name: str = Field(description="Full name.", examples=["Vladimir Vladimirovich Putin"])
-    date: dt.date = Field(description="The date asked about.", examples=["2025-06-01"])
-    mode: Mode = Field(description="visit, transit or overflight.", examples=["visit"])
-    counts: dict[str, int] = Field(
-        description="Countries by exposure.", examples=[{"high": 120, "medium": 3, "low": 120}]
-    )
-    countries: list[WorldEntry] = Field(
-        description="Every country and territory, by name, with the rule that decided it."
     )
 
 
@@ -179,3 +146,6 @@ class PlaceSearch(BaseModel):
         description="Places the text may mean: the airport with that code, cities of that name "
         "(largest first), then close spellings."
     )
+
+
+__all__ = ["WorldEntry", "WorldView"]  # shapes of the domain, re-exported for the API

@@ -12,11 +12,11 @@ from anyio.abc import ObjectReceiveStream
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from app.api.deps import CheckerDep, RuntimeDep
 from app.api.middleware import BodyStopped
+from app.api.work import off_loop
 from app.batch import BatchRunner, Format
 from app.errors import Busy, ContentTooLarge, TooManyRequests, UnsupportedMedia
 from app.itinerary import Itinerary, ItineraryResult, check_itinerary
@@ -137,7 +137,7 @@ class ItinerariesResponse(BaseModel):
     responses={413: {"description": "Too many itineraries (problem+json)."}},
 )
 async def itineraries(
-    checker: CheckerDep, runtime: RuntimeDep, body: ItinerariesRequest
+    checker: CheckerDep, runtime: RuntimeDep, request: Request, body: ItinerariesRequest
 ) -> ItinerariesResponse:
     limit = runtime.settings.max_itineraries
     if len(body.itineraries) > limit:
@@ -152,7 +152,7 @@ async def itineraries(
             results={key: check_itinerary(checker, it) for key, it in body.itineraries.items()}
         )
 
-    return await run_in_threadpool(work)
+    return await off_loop(request, work)
 
 
 def _input_format(content_type: str) -> Format:
