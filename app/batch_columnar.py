@@ -35,6 +35,7 @@ from app.batch import (
 from app.errors import DomainError
 from app.itinerary import MAX_STAY_DAYS
 from app.resolve.people import MAX_NAME
+from app.types import DATE_MAX, DATE_MIN
 
 #: Rows per chunk: about 20 MB of NDJSON answers at a time.
 CHUNK_ROWS = 32_768
@@ -475,6 +476,10 @@ def _frame(rows: list[tuple[int, str, tuple[str, ...]]]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=schema)
 
 
+#: Unicode category Cc, which app.types.plain_text refuses.
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+
+
 def _checked(frame: pl.DataFrame) -> pl.DataFrame:
     """The checks of the row path that need no look-up, as columns: ``ok`` is false where the
     row path would answer an error (it then answers it, with its own message)."""
@@ -498,6 +503,12 @@ def _checked(frame: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("last") >= pl.col("first"))
         & ((pl.col("last") - pl.col("first")).dt.total_days() <= MAX_STAY_DAYS)
         & pl.col("mode").is_in(MODES)
+        # The row path's other refusals (app.types): control characters, dates out of range.
+        & ~pl.col("person").str.contains(_CONTROL)
+        & ~pl.col("country").str.contains(_CONTROL)
+        & ~pl.col("place").str.contains(_CONTROL)
+        & (pl.col("first") >= DATE_MIN)
+        & (pl.col("last") <= DATE_MAX)
     )
 
 
