@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import CheckerDep
 from app.api.models import Candidate, PeopleSearch, PersonSummary, WorldEntry, WorldView
-from app.checks import severity
 from app.data.models import Person, Summons, Warrant
 from app.engine.facts import Mode
 from app.errors import NotFound
 from app.types import IsoDate
+from app.worldview import world
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
 
@@ -108,27 +108,13 @@ async def people_world(
     mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
 ) -> WorldView:
     person = _person(checker, person_id)
-    day = date or dt.datetime.now(dt.UTC).date()
-    rows: list[WorldEntry] = []
-    counts: dict[str, int] = {}
-    for country in checker.countries.all():
-        evaluated = checker.evaluate(person, country, day, mode)
-        worst = max(evaluated, key=lambda e: severity(e.decision))
-        rule_id = worst.decision.decided_by.get("exposure")
-        placed = checker.rulebook.by_id.get(rule_id) if rule_id else None
-        rows.append(
-            WorldEntry(
-                iso2=country.iso2,
-                iso3=country.iso3,
-                name=country.name,
-                exposure=worst.decision.exposure,
-                obligation=worst.decision.obligation,
-                state_party=worst.facts.country.state_party,
-                rule=rule_id,
-                reason=placed.rule.title if placed else "no rule decided",
-            )
-        )
-        counts[worst.decision.exposure.value] = counts.get(worst.decision.exposure.value, 0) + 1
+    view = world(checker, person, date or dt.datetime.now(dt.UTC).date(), mode)
+    rows = [WorldEntry.model_validate(row, from_attributes=True) for row in view.rows]
     return WorldView(
-        person=person.id, name=person.name, date=day, mode=mode, counts=counts, countries=rows
+        person=person.id,
+        name=person.name,
+        date=view.date,
+        mode=mode,
+        counts=view.counts,
+        countries=rows,
     )
