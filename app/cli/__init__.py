@@ -1,4 +1,5 @@
-"""The command line: ``icc-exposure check | batch | map | serve | people | countries | rules | data``.
+"""The command line: ``icc-exposure check | batch | map | serve | people | countries | rules |
+data``.
 
 One module per command group; this one only assembles them.
 """
