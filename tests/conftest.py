@@ -6,6 +6,7 @@ import datetime as dt
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,21 +59,25 @@ def live_server() -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/readyz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("server did not become ready")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    # The server's log goes to a file, not a pipe: an unread pipe fills after a few hundred
+    # access-log lines and then blocks the server mid-request.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(base + "/readyz", timeout=5).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(log.read().decode(errors="replace") or "server died")
+                time.sleep(0.05)
+            else:
+                raise RuntimeError("server did not become ready")
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)

@@ -89,6 +89,18 @@ function go(state, push) {
   showWorld(state);
 }
 
+// A chosen candidate puts the person's id in the address: look it up as an id first.
+const PERSON_ID = /^[a-z0-9]+(-[a-z0-9]+)+$/;
+
+async function personById(id, signal) {
+  try {
+    return await getJSON(`/v1/people/${q(id)}`, signal);
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    return null;
+  }
+}
+
 async function showWorld(state) {
   const mine = ++generation;
   if (controller) controller.abort();
@@ -104,7 +116,11 @@ async function showWorld(state) {
   }
   setStatus(`Looking up “${state.person}”…`, "busy");
   try {
-    const found = await getJSON(`/v1/people?limit=6&q=${q(state.person)}`, signal);
+    const byId = PERSON_ID.test(state.person) ? await personById(state.person, signal) : null;
+    if (mine !== generation) return;
+    const found = byId
+      ? { match: { id: byId.person.id, name: byId.person.name } }
+      : await getJSON(`/v1/people?limit=6&q=${q(state.person)}`, signal);
     if (mine !== generation) return;
     if (!found.match) {
       askWhichPerson(state, found);
@@ -114,7 +130,7 @@ async function showWorld(state) {
     setStatus(`Colouring the map for ${found.match.name} on ${state.date}…`, "busy");
     const [world, detail] = await Promise.all([
       getJSON(`/v1/people/${q(id)}/world?date=${state.date}&mode=${state.mode}`, signal),
-      getJSON(`/v1/people/${q(id)}`, signal),
+      byId || getJSON(`/v1/people/${q(id)}`, signal),
     ]);
     if (mine !== generation) return;
     loaded = { state, id, name: world.name, rows: world.countries, detail };
