@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit rules-test bench install clean
+.PHONY: run test lint lint-js map-data unit rules-test bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,26 @@ run: $(STAMP)
 
 test: lint unit
 
-lint: $(STAMP)
+lint: $(STAMP) lint-js
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy
+
+# The page's JavaScript: ESLint from npm into a local, git-ignored node_modules (pinned by
+# package-lock.json). Node is a development tool only; the page needs none at run time, so a
+# machine without npm skips this check with a warning rather than failing the Python suite.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint-js:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.installed \
+	  && npx --no-install eslint app/web eslint.config.js; \
+	else echo "npm not found: JavaScript lint skipped (app/web/static/js)"; fi
+
+# Rebuild app/web/static/world-map.json from Natural Earth (npm packages); the result is committed.
+map-data: node_modules/.installed
+	node app/web/tools/build_map.mjs
 
 unit: $(STAMP)
 	$(BIN)/icc-exposure data validate
@@ -40,4 +56,4 @@ bench: $(STAMP)
 	bash bench/api.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules
