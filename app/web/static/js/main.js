@@ -144,7 +144,7 @@ async function showWorld(state) {
     document.title = titleOf(state, world.name, state.country && countryName(state.country));
     setStatus(summary, "done");
     if (state.country) openDetail(state.country);
-    const timeline = await loadTimeline(id, detail, world.countries, asOf(), state.date, signal);
+    const timeline = await loadTimeline(id, detail, world.countries, asOf(), state.date, state.mode, signal);
     if (mine !== generation) return;
     showTimeline(timeline, state.date);
   } catch (error) {

@@ -26,10 +26,17 @@ function fallbackChanges(detail, rows, from, to) {
   return changes;
 }
 
+function describeDay(day) {
+  const countries = day.countries || [];
+  const shown = countries.slice(0, 3).map((c) => `${c.name}: ${c.exposure_before} → ${c.exposure_after}`);
+  if (countries.length > 3) shown.push(`${countries.length - 3} more`);
+  return (day.scheduled ? "scheduled: " : "") + (shown.join("; ") || "change");
+}
+
 function normalise(body) {
-  const list = Array.isArray(body) ? body : body?.changes || [];
+  const list = Array.isArray(body) ? body : body?.days || body?.changes || [];
   return list
-    .map((c) => ({ date: c.date, what: c.what || c.description || c.label || c.kind || c.reason || "change" }))
+    .map((c) => ({ date: c.date, what: c.what || (c.countries ? describeDay(c) : c.description || "change") }))
     .filter((c) => /^\d{4}-\d{2}-\d{2}$/.test(c.date || ""));
 }
 
@@ -40,11 +47,12 @@ export function range(detail, asOf, date) {
   return { from: toIso(Math.min(start, toDays(date))), to: toIso(end) };
 }
 
-export async function loadTimeline(personId, detail, rows, asOf, date, signal) {
+export async function loadTimeline(personId, detail, rows, asOf, date, mode, signal) {
   const { from, to } = range(detail, asOf, date);
   let changes;
   try {
-    changes = normalise(await getJSON(`/v1/people/${q(personId)}/changes?from=${from}&to=${to}`, signal));
+    const url = `/v1/people/${q(personId)}/changes?from=${from}&to=${to}&mode=${mode}`;
+    changes = normalise(await getJSON(url, signal));
   } catch (error) {
     if (error.name === "AbortError") throw error;
     changes = fallbackChanges(detail, rows, from, to);
