@@ -66,6 +66,8 @@ class Stats:
     errors: int = 0
     by_exposure: dict[str, int] = field(default_factory=dict)
     obligations: int = 0
+    # Why the whole input could not be read (e.g. a CSV header without the required columns).
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,9 @@ class BatchRunner:
         self.stats = Stats()
         self._people: dict[tuple[str, str, str], PersonMatch] = {}
         self._countries: dict[str, Country | DomainError] = {}
-        self._bounds: dict[tuple[str | None, str], list[dt.date]] = {}
-        self._intervals: dict[tuple[str | None, str, str, int], Interval] = {}
+        # Keyed by (person, country, area id): an occupied area is its state, answered apart.
+        self._bounds: dict[tuple[str | None, str, str | None], list[dt.date]] = {}
+        self._intervals: dict[tuple[str | None, str, str | None, str, int], Interval] = {}
         self._answers: dict[tuple[str, ...], Answer] = {}
 
     # --- one row ------------------------------------------------------------------------------
@@ -196,10 +199,14 @@ class BatchRunner:
         """A stay cut at the change dates inside it; each piece's verdict comes from the cache
         of intervals between change dates (every day in one is alike, but for its date)."""
         person_id = match.person.id if match.person else None
-        key = (person_id, country.iso3)
+        # An occupied area answers for its de jure state but differently: keyed apart.
+        area_id = country.area.id if country.area else None
+        key = (person_id, country.iso3, area_id)
         bounds = self._bounds.get(key)
         if bounds is None:
-            bounds = self._bounds[key] = boundaries(self.checker, person_id, country.iso3)
+            bounds = self._bounds[key] = boundaries(
+                self.checker, person_id, country.iso3, country.area
+            )
         i = bisect_right(bounds, first)
         j = i if last == first else bisect_right(bounds, last)
         # Dates travel as ISO text; the row's own were validated as such already.
@@ -285,7 +292,7 @@ class BatchRunner:
         self, match: PersonMatch, country: Country, mode: str, index: int, day: dt.date
     ) -> Interval:
         person_id = match.person.id if match.person else None
-        key = (person_id, country.iso3, mode, index)
+        key = (person_id, country.iso3, country.area.id if country.area else None, mode, index)
         found = self._intervals.get(key)
         if found is not None:
             return found
@@ -331,7 +338,10 @@ class BatchRunner:
             names[names.index("date")] = "arrive"
         index = {name: i for i, name in enumerate(names)}
         if "person" not in index or "country" not in index or "arrive" not in index:
-            yield 1, "", "the CSV header needs person, country and arrive (or date) columns"
+            self.stats.unreadable = (
+                "the CSV header needs person, country and arrive (or date) columns"
+            )
+            yield 1, "", self.stats.unreadable
             return
         picks = [index.get(name) for name in KEY_FIELDS]
         id_at = index.get("id")

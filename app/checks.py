@@ -23,6 +23,8 @@ from app.errors import InvalidInput
 from app.resolve.countries import Country, CountryResolver
 from app.resolve.people import PersonMatch, PersonResolver
 from app.verdict import (
+    AreaRef,
+    ContestedPoint,
     CountryRef,
     Evidence,
     PersonRef,
@@ -49,6 +51,9 @@ def person_facts(person: Person | None, day: dt.date) -> PersonFacts:
             id="", name="", nationality="", sitting_head_of_state=False, troika=False
         )
     held = {_role_key(r.role) for r in person.roles if r.held_on(day)}
+    unrecognised = any(
+        _role_key(r.role) in TROIKA and not r.recognised for r in person.roles if r.held_on(day)
+    )
     return PersonFacts(
         id=person.id,
         name=person.name,
@@ -56,16 +61,18 @@ def person_facts(person: Person | None, day: dt.date) -> PersonFacts:
         sitting_head_of_state="head_of_state" in held,
         deceased=person.died is not None and person.died <= day,
         troika=bool(held & TROIKA),
+        unrecognised_government=unrecognised,
     )
 
 
-def warrant_facts(warrant: Warrant | None, day: dt.date) -> WarrantFacts:
+def warrant_facts(warrant: Warrant | None, day: dt.date, situation_name: str = "") -> WarrantFacts:
     if warrant is None:
         return WarrantFacts(id="", situation="", status="none")
     status = warrant.status_on(day)
     return WarrantFacts(
         id=warrant.id,
         situation=warrant.situation,
+        situation_name=situation_name or warrant.situation,
         status="not_yet_issued" if status is None else "active" if status == "issued" else status,
         issued=warrant.issued,
         public=warrant.made_public is not None and warrant.made_public <= day,
@@ -84,12 +91,35 @@ def country_facts(
     iso3 = country.iso3
     situation = snapshot.situations.get(warrant.situation) if warrant else None
     positions = snapshot.positions_of(iso3, person.id, day) if person else []
-    residual = bool(
+    effective = membership.withdrawal_effective
+    # Art. 127(2): the duty survives only for proceedings "commenced prior to" the withdrawal
+    # taking effect: the situation opened AND this warrant issued (or the request for arrest
+    # received) before then. A situation opened earlier is not enough for a later warrant.
+    began = (
+        min(d for d in (situation.opened, situation.preliminary_examination) if d is not None)
+        if situation is not None and (situation.opened or situation.preliminary_examination)
+        else None
+    )
+    investigated_before = bool(
         membership.former_party
-        and situation is not None
-        and situation.opened is not None
-        and membership.withdrawal_effective is not None
-        and situation.opened < membership.withdrawal_effective
+        and began is not None
+        and effective is not None
+        and began < effective
+    )
+    residual = bool(
+        investigated_before
+        and warrant is not None
+        and effective is not None
+        and (
+            warrant.issued < effective
+            or warrant.requested_from(iso3, effective - dt.timedelta(days=1))
+        )
+    )
+    area = country.area
+    own_offices = (
+        {r.country for r in person.roles if r.held_on(day) and _role_key(r.role) in TROIKA}
+        if person
+        else set()
     )
     return CountryFacts(
         iso3=iso3,
@@ -99,6 +129,13 @@ def country_facts(
         withdrawal_pending=membership.withdrawal_pending,
         former_party=membership.former_party,
         residual_duty=residual,
+        investigation_before_withdrawal=investigated_before,
+        request_received=bool(warrant and warrant.requested_from(iso3, day)),
+        effective_control=area.controlled_by if area and area.controlled_on(day) else "",
+        self_referral=bool(
+            situation and situation.country == iso3 and iso3 in situation.referred_by
+        ),
+        own_leader=iso3 in own_offices,
         declaration_12_3=bool(warrant and snapshot.declarations_for(iso3, warrant.situation, day)),
         unsc_bound=bool(warrant and snapshot.referrals_binding(iso3, warrant.situation, day)),
         territory=country.is_territory,
@@ -124,7 +161,13 @@ def build_facts(
     return FactRecord(
         query=QueryFacts(date=day, mode=mode, after_as_of=day > snapshot.as_of),
         person=person_facts(person, day),
-        warrant=warrant_facts(warrant, day),
+        warrant=warrant_facts(
+            warrant,
+            day,
+            snapshot.situations[warrant.situation].name
+            if warrant and warrant.situation in snapshot.situations
+            else "",
+        ),
         country=country_facts(snapshot, country, membership, person, warrant, day),
     )
 
@@ -313,11 +356,12 @@ class Checker:
             query=match.query,
             person=person_ref(match),
             candidates=candidate_refs(match),
-            country=country_ref(country),
+            country=country_ref(country, day),
             exposure=decision.exposure,
             obligation=decision.obligation,
             summary=_summary(worst),
             notes=notes,
+            contested=_contested(evaluated),
             warrants=[
                 WarrantOutcome(
                     id=e.warrant.id,
@@ -357,6 +401,8 @@ class Checker:
             if ev not in items:
                 items.append(ev)
 
+        if country.area is not None:
+            add("areas.yaml", country.area.id, country.area)
         territory = snap.territories.get(country.iso3)
         if territory is not None:
             add("territories.yaml", territory.iso3, territory)
@@ -404,10 +450,35 @@ def candidate_refs(match: PersonMatch, limit: int = 5) -> list[PersonRef]:
     ]
 
 
-def country_ref(country: Country) -> CountryRef:
+def country_ref(country: Country, day: dt.date | None = None) -> CountryRef:
+    area = country.area
     return CountryRef(
-        iso2=country.iso2, iso3=country.iso3, name=country.name, territory_of=country.sovereign
+        iso2=country.iso2,
+        iso3=country.iso3,
+        name=country.name,
+        territory_of=country.sovereign,
+        area=AreaRef(
+            id=area.id,
+            name=area.name,
+            controlled_by=area.controlled_by,
+            since=area.since,
+            until=area.until,
+            controlled_on_date=day is not None and area.controlled_on(day),
+        )
+        if area is not None
+        else None,
     )
+
+
+def _contested(evaluated: list[Evaluated]) -> list[ContestedPoint]:
+    """Every contested point the decisions rest on, once each."""
+    out: list[ContestedPoint] = []
+    for e in evaluated:
+        for rule, c in e.decision.contested:
+            item = ContestedPoint(rule=rule, point=c.point, other_reading=c.other_reading)
+            if item not in out:
+                out.append(item)
+    return out
 
 
 def _summary(worst: Evaluated) -> str:

@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.checks import Checker, candidate_refs, country_ref, person_ref, severity
+from app.data.models import Area
 from app.engine.facts import Mode
 from app.engine.language import EXPOSURE_RANK, Exposure
 from app.errors import InvalidInput
@@ -124,11 +125,13 @@ class ItineraryResult(BaseModel):
     legs: list[LegResult | LegError] = Field(description="One result or error per leg, in order.")
 
 
-def boundaries(checker: Checker, person_id: str | None, iso3: str) -> list[dt.date]:
+def boundaries(
+    checker: Checker, person_id: str | None, iso3: str, area: Area | None = None
+) -> list[dt.date]:
     """The days on which the facts for (person, country) change, the as-of date's next day
     included: a stay is cut at each of these, and between two of them every day is the same."""
     snapshot = checker.snapshot
-    days = set(snapshot.change_dates(person_id, iso3))
+    days = set(snapshot.change_dates(person_id, iso3, area))
     days.add(snapshot.as_of + ONE_DAY)
     return sorted(days)
 
@@ -145,7 +148,7 @@ def segments_of(
     person = match.person
     cuts = [
         day
-        for day in boundaries(checker, person.id if person else None, country.iso3)
+        for day in boundaries(checker, person.id if person else None, country.iso3, country.area)
         if arrive < day <= depart
     ]
     starts = [arrive, *cuts]
@@ -193,7 +196,7 @@ def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> Leg
     return LegResult(
         id=leg.id,
         index=index,
-        country=country_ref(country),
+        country=country_ref(country, worst.start),
         arrive=leg.arrive,
         depart=depart,
         mode=leg.mode,

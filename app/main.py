@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import fastapi_offline
 from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
@@ -46,6 +47,14 @@ TAGS = [
     {"name": "admin", "description": "Reload (admin key)."},
 ]
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+# The one address ReDoc's bundle fetches by itself (the "API docs by Redocly" logo); "data:," is
+# no image, so ReDoc's onError hides it and the page makes no request off the host.
+REDOC_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@lru_cache(maxsize=1)
+def _redoc_js() -> bytes:
+    return (DOCS_ASSETS / "redoc.standalone.js").read_bytes().replace(REDOC_LOGO, b"data:,")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -103,6 +112,16 @@ def _offline_docs(app: FastAPI) -> None:
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/docs-assets/favicon.png",
+            # No badge image from validator.swagger.io.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get("/redoc.standalone.js", include_in_schema=False)
+    async def redoc_js() -> Response:
+        return Response(
+            _redoc_js(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
         )
 
     @app.get("/redoc", include_in_schema=False)
@@ -110,7 +129,7 @@ def _offline_docs(app: FastAPI) -> None:
         return get_redoc_html(
             openapi_url="/openapi.json",
             title="icc-exposure API",
-            redoc_js_url="/docs-assets/redoc.standalone.js",
+            redoc_js_url="/redoc.standalone.js",
             redoc_favicon_url="/docs-assets/favicon.png",
             with_google_fonts=False,
         )

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.decisions import sqlite_path
+from app.resources import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,9 +21,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ICC_EXPOSURE_", extra="ignore")
 
     datasets_dir: Path = Field(
-        default=ROOT / "datasets", description="Folder of the dataset YAML files."
+        default_factory=lambda: shipped("datasets"),
+        description="Folder of the dataset YAML files (default: the ones shipped).",
     )
-    rules_dir: Path = Field(default=ROOT / "rules", description="Folder of the rule YAML files.")
+    rules_dir: Path = Field(
+        default_factory=lambda: shipped("rules"),
+        description="Folder of the rule YAML files (default: the ones shipped).",
+    )
     host: str = Field(default="127.0.0.1", description="Address the server listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
     workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes.")

@@ -24,12 +24,61 @@ class PersonRef(_Out):
     score: float = Field(default=1.0, description="Match score, 0 to 1.", examples=[0.97])
 
 
+class AreaRef(_Out):
+    """An occupied or de facto area the user typed, answered for its de jure state."""
+
+    id: str = Field(description="Area id (datasets/areas.yaml).", examples=["crimea"])
+    name: str = Field(description="The area's name.", examples=["Crimea"])
+    controlled_by: str = Field(
+        description="Who controls it in fact, in words.", examples=["Russia (occupation)"]
+    )
+    since: dt.date = Field(description="First day of that control.", examples=["2014-02-27"])
+    until: dt.date | None = Field(
+        default=None,
+        description="First day the de jure state controlled it again; null while it lasts.",
+        examples=[None],
+    )
+    controlled_on_date: bool = Field(
+        description="Whether that control held on the date asked about.", examples=[True]
+    )
+
+
 class CountryRef(_Out):
     iso2: str = Field(description="ISO 3166-1 alpha-2.", examples=["JP"])
     iso3: str = Field(description="ISO 3166-1 alpha-3.", examples=["JPN"])
     name: str = Field(description="Short name.", examples=["Japan"])
     territory_of: str | None = Field(
         default=None, description="Sovereign (alpha-3) if a territory.", examples=[None]
+    )
+    area: AreaRef | None = Field(
+        default=None,
+        description="Set when the name typed is an occupied or de facto area (Crimea, Gaza, "
+        "Transnistria ...): the answer is for its de jure state (iso3, name), and says who "
+        "controls the area.",
+        examples=[None],
+    )
+
+
+class ContestedPoint(_Out):
+    """A legal point the answer rests on that no court has settled."""
+
+    rule: str = Field(
+        description="The rule whose conclusion rests on it.",
+        examples=["former-party-residual-duty"],
+    )
+    point: str = Field(
+        description="The unsettled question, in one sentence.",
+        examples=[
+            "Whether art. 127(2) obliges a former party to arrest on a warrant issued while it "
+            "was a party but executed after its withdrawal took effect."
+        ],
+    )
+    other_reading: str = Field(
+        description="The reading the answer does not follow, in one sentence.",
+        examples=[
+            "The residual duty covers only requests the state had received before its "
+            "withdrawal took effect, not later arrests."
+        ],
     )
 
 
@@ -101,6 +150,23 @@ class Verdict(_Out):
     )
     summary: str = Field(description="The decisive reason, in one paragraph.")
     notes: list[str] = Field(description="Caveats from the rules that fired.")
+    contested: list[ContestedPoint] = Field(
+        default_factory=list,
+        description="Legal points the answer rests on that no court has settled, each with the "
+        "other reading; empty when the law applied is settled. Where the obligation rests on a "
+        "contested point, the exposure is at most medium.",
+        examples=[
+            [
+                {
+                    "rule": "former-party-residual-duty",
+                    "point": "Whether art. 127(2) obliges a former party to arrest on a warrant "
+                    "issued while it was a party.",
+                    "other_reading": "Only requests received before the withdrawal took "
+                    "effect bind it.",
+                }
+            ]
+        ],
+    )
     warrants: list[WarrantOutcome] = Field(
         description="Each warrant against the person, evaluated."
     )

@@ -77,10 +77,11 @@ def test_an_execution_during_a_stay(checker: Checker) -> None:
     r = one(
         checker, person="Duterte", country="Netherlands", arrive="2025-03-01", depart="2025-03-20"
     )
-    # Issued 2025-03-07 (the Netherlands is a party), executed on his arrest 2025-03-11.
+    # Issued under seal 2025-03-07, executed on his arrest 2025-03-11 (made public that day).
+    # While sealed, the Netherlands is a party but not a known recipient of the request: low.
     assert [(s["start"], s["exposure"]) for s in r["segments"]] == [
         ("2025-03-01", "none"),
-        ("2025-03-07", "high"),
+        ("2025-03-07", "low"),
         ("2025-03-11", "none"),
     ]
 

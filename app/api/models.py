@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,12 @@ class ExposureRequest(BaseModel):
     )
     nationality: CountryText | None = Field(
         default=None, description="Narrows the name match.", examples=["Russia"]
+    )
+    explain: Literal["fired", "full"] = Field(
+        default="fired",
+        description="fired: the rules that fired; full: also why each other rule did not "
+        "(why_not).",
+        examples=["full"],
     )
 
 

@@ -21,6 +21,7 @@ app = typer.Typer(
     help="Does an ICC arrest warrant expose this person to arrest here, on this date?",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 app.command()(check)
 app.command()(batch)

@@ -57,7 +57,8 @@ def batch(
 
     Columns (CSV header or NDJSON keys): id, person, country, arrive (or date), depart, mode,
     birth_date, nationality. Exit code 0 even when rows have errors (they are records in the
-    output); 2 when the input cannot be read.
+    output); 2 when the input cannot be read (including a CSV header without the
+    required columns).
     """
     import sys
     import time
@@ -129,3 +130,6 @@ def batch(
     table.add_row("errors", f"{stats.errors:,}")
     table.add_row("rows per second", f"{stats.rows / elapsed:,.0f}" if elapsed else "-")
     err.print(table)
+    if stats.unreadable:
+        err.print(f"[red]error[/red]: {stats.unreadable}", highlight=False)
+        raise typer.Exit(code=2)

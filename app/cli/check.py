@@ -20,10 +20,15 @@ from app.cli.common import (
 from app.errors import DomainError
 
 if TYPE_CHECKING:
-    from app.verdict import Verdict
+    from app.verdict import TraceItem, Verdict
 
 
 EXPOSURE_STYLE = {"none": "green", "low": "yellow", "medium": "dark_orange", "high": "bold red"}
+
+
+def yes_no(value: bool | None) -> str:
+    """Tables say yes/no (unknown when not known), not Python's True/False."""
+    return "unknown" if value is None else "yes" if value else "no"
 
 
 def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
@@ -32,7 +37,14 @@ def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
     where = v.country.name + (
         f", territory of {v.country.territory_of}" if v.country.territory_of else ""
     )
+    area = v.country.area
+    if area is not None:
+        where = f"{area.name} ({where} in law)"
     out.print(f"[bold]{who}[/bold] in [bold]{where}[/bold] on {v.as_of} ({v.mode})")
+    if area is not None:
+        held = "" if area.controlled_on_date else " (not on this date)"
+        span = f"since {area.since}" + (f" until {area.until}" if area.until else "")
+        out.print(f"controlled by: {area.controlled_by}, {span}{held}", highlight=False)
     out.print(
         f"exposure: [{style}]{v.exposure.value.upper()}[/{style}]   "
         f"obligation to arrest: {'[bold]yes[/bold]' if v.obligation else 'no'}   "
@@ -46,6 +58,14 @@ def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
     out.print(v.summary, highlight=False)
     for note in v.notes:
         out.print(f"  [dim]note:[/dim] {note}", highlight=False)
+    if v.contested:
+        out.print()
+        out.print(
+            "[bold]contested[/bold] (no court has settled these; the answer follows one reading)"
+        )
+        for c in v.contested:
+            out.print(f"  {c.point} [dim]({c.rule})[/dim]", highlight=False)
+            out.print(f"    other reading: {c.other_reading}", highlight=False)
     if v.warrants:
         out.print()
         table = Table(title="warrants", title_justify="left")
@@ -53,19 +73,39 @@ def print_verdict(v: Verdict, why_not: dict[str, str] | None = None) -> None:
             table.add_column(col)
         for w in v.warrants:
             table.add_row(
-                w.id, w.case, str(w.issued), w.status, w.exposure.value, str(w.obligation)
+                w.id, w.case, str(w.issued), w.status, w.exposure.value, yes_no(w.obligation)
             )
         out.print(table)
     out.print()
-    out.print("[bold]rules fired[/bold]")
+    out.print("[bold]rules fired[/bold]" + (", by warrant" if v.warrants else ""))
+    outcomes = {w.id: w for w in v.warrants}
+    groups: dict[str | None, list[TraceItem]] = {}
     for t in v.trace:
-        out.print(f"  {t.rule} [dim]({t.where}, priority {t.priority})[/dim]", highlight=False)
-        out.print(f"    {t.explanation}", highlight=False)
-        out.print(f"    [dim]basis: {'; '.join(t.basis)}[/dim]", highlight=False)
+        groups.setdefault(t.warrant, []).append(t)
+    for warrant, items in groups.items():
+        indent = "  "
+        if warrant is not None:
+            outcome = outcomes.get(warrant)
+            head = f"  warrant [bold]{warrant}[/bold]"
+            if outcome is not None:
+                head += (
+                    f" [dim]({outcome.case}, issued {outcome.issued}, {outcome.status}):[/dim] "
+                    f"exposure {outcome.exposure.value}, "
+                    f"obligation {'yes' if outcome.obligation else 'no'}"
+                )
+            out.print(head, highlight=False)
+            indent = "    "
+        for t in items:
+            out.print(
+                f"{indent}{t.rule} [dim]({t.where}, priority {t.priority})[/dim]", highlight=False
+            )
+            out.print(f"{indent}  {t.explanation}", highlight=False)
+            out.print(f"{indent}  [dim]basis: {'; '.join(t.basis)}[/dim]", highlight=False)
     if why_not:
         out.print("[bold]rules not fired[/bold] (first failing condition)")
         for rule, reason in why_not.items():
-            out.print(f"  {rule}: {reason}", highlight=False)
+            # Plain text: "[warrant-id]" and "in [a, b]" are not rich markup.
+            out.print(f"  {rule}: {reason}", markup=False, highlight=False)
     out.print("[bold]evidence[/bold]")
     for e in v.evidence:
         out.print(
@@ -104,11 +144,10 @@ def check(
         return
     why_not: dict[str, str] | None = None
     if explain is Explain.full:
-        why_not = {}
-        match = checker.resolve_person(person, born, nationality)
-        resolved = checker.countries.resolve(country)
-        for e in checker.evaluate(match.person, resolved, day, mode.value):
-            for rule, failed in checker.rulebook.why_not(e.facts).items():
-                label = f"{rule} [{e.warrant.id}]" if e.warrant else rule
-                why_not[label] = str(failed)
+        from app.explain import not_fired
+
+        found = not_fired(
+            checker, person, country, day, mode.value, birth_date=born, nationality=nationality
+        )
+        why_not = {f"{n.rule} [{n.warrant}]" if n.warrant else n.rule: n.failed for n in found}
     print_verdict(verdict, why_not)

@@ -15,13 +15,12 @@ import typer
 from rich.console import Console
 
 from app.errors import DomainError
-from app.settings import get_settings
-from app.yamlio import FileProblems
 
 if TYPE_CHECKING:
     from app.checks import Checker
     from app.data import Snapshot
     from app.engine.rulebook import Rulebook
+    from app.yamlio import FileProblems
 
 out = Console(soft_wrap=True)  # long explanations stay one line each when piped
 err = Console(stderr=True)
@@ -66,24 +65,26 @@ class Explain(StrEnum):
 
 
 def parse_date(value: str | None, what: str = "--date") -> dt.date:
-    """Strict ISO 8601 dates (YYYY-MM-DD); today (UTC) when absent."""
+    """Strict ISO 8601 dates (YYYY-MM-DD); today (UTC) when absent. Worded as the API words it."""
     if value is None:
         return dt.datetime.now(dt.UTC).date()
+    from app.types import strict_iso_date
+
     try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date as YYYY-MM-DD", param_hint=what
-        ) from None
+        day: dt.date = strict_iso_date(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=what) from None
+    return day
 
 
 def rulebook_or_exit(rules_dir: Path | None) -> Rulebook:
-    from app.engine.rulebook import load_rulebook
+    # Parsed rules cached by content hash (app/cache.py); the engine is compiled each time.
+    from app.cache import cached_rulebook
+    from app.settings import get_settings
+    from app.yamlio import FileProblems
 
     try:
-        return load_rulebook(rules_dir or get_settings().rules_dir)
+        return cached_rulebook(rules_dir or get_settings().rules_dir)
     except FileProblems as exc:
         raise fail(exc, "rules") from None
 
@@ -105,9 +106,12 @@ def domain_error(exc: DomainError) -> typer.Exit:
 
 
 def snapshot_or_exit(datasets_dir: Path | None) -> Snapshot:
-    from app.data import load_snapshot
+    # Cached by content hash (app/cache.py): a repeated command does not parse the YAML again.
+    from app.cache import cached_snapshot
+    from app.settings import get_settings
+    from app.yamlio import FileProblems
 
     try:
-        return load_snapshot(datasets_dir or get_settings().datasets_dir)
+        return cached_snapshot(datasets_dir or get_settings().datasets_dir)
     except FileProblems as exc:
         raise fail(exc, "datasets") from None

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from app.cli.common import DatasetsOpt, domain_error, out, snapshot_or_exit
+from app.cli.common import DatasetsOpt, domain_error, err, out, snapshot_or_exit
 from app.errors import DomainError
 
 people_app = typer.Typer(help="People with public ICC warrants or summonses.", no_args_is_help=True)
@@ -39,3 +39,64 @@ def people_search(
     out.print(table)
     if match.person is None:
         out.print("[yellow]no sure match: choose a candidate (or give --birth-date)[/yellow]")
+
+
+@people_app.command("show")
+def people_show(
+    person_id: Annotated[str, typer.Argument(help="A person id, e.g. putin-vladimir.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON (as the API).")] = False,
+    datasets_dir: DatasetsOpt = None,
+) -> None:
+    """A person: names, warrants with their status history, summonses (as GET /v1/people/ID)."""
+    import json
+
+    snapshot = snapshot_or_exit(datasets_dir)
+    person = snapshot.people.get(person_id)
+    if person is None:
+        err.print(
+            f"[red]error[/red]: no person with id {person_id!r} (find ids with `people search`)",
+            highlight=False,
+        )
+        raise typer.Exit(code=2)
+    warrants = list(snapshot.warrants_of(person.id))
+    summonses = [s for s in snapshot.summonses if s.person == person.id]
+    if as_json:
+        out.print_json(
+            json.dumps(
+                {
+                    "person": person.model_dump(mode="json"),
+                    "warrants": [w.model_dump(mode="json") for w in warrants],
+                    "summonses": [s.model_dump(mode="json") for s in summonses],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    out.print(f"[bold]{person.name}[/bold] ({person.id})", highlight=False)
+    if person.aliases:
+        out.print("aliases: " + "; ".join(a.name for a in person.aliases), highlight=False)
+    if person.birth_date:
+        out.print(f"born: {person.birth_date}", highlight=False)
+    if person.died:
+        out.print(f"died: {person.died}", highlight=False)
+    for w in warrants:
+        out.print()
+        out.print(
+            f"[bold]warrant {w.id}[/bold]  case {w.case}  issued {w.issued}  "
+            f"status on {snapshot.as_of} (datasets as of): {w.status_on(snapshot.as_of)}",
+            highlight=False,
+        )
+        for charge in w.charges:
+            out.print(f"  charge: {charge}", highlight=False, markup=False)
+        table = Table(title="status history", title_justify="left")
+        for col in ("date", "status", "note"):
+            table.add_column(col)
+        for entry in w.history:
+            table.add_row(str(entry.date), entry.status, entry.note or "")
+        out.print(table)
+    for s in summonses:
+        out.print()
+        appeared = f"appeared {s.appeared}" if s.appeared else "has not appeared"
+        out.print(f"summons {s.id}  case {s.case}  issued {s.issued}  {appeared}", highlight=False)
+    if not warrants and not summonses:
+        out.print("no public warrant or summons")

@@ -14,8 +14,6 @@ from app.cli.common import (
     out,
     rulebook_or_exit,
 )
-from app.settings import get_settings
-from app.yamlio import FileProblems
 
 rules_app = typer.Typer(help="The rulebook: lint, test, schema.", no_args_is_help=True)
 
@@ -44,6 +42,8 @@ def rules_test(
 ) -> None:
     """Run rules/tests/*.yaml: each case's expected exposure, obligation and fired rules."""
     from app.engine.ruletests import load_cases, run_all
+    from app.settings import get_settings
+    from app.yamlio import FileProblems
 
     folder = rules_dir or get_settings().rules_dir
     checker = checker_or_exit(datasets_dir, folder)
@@ -72,6 +72,7 @@ def rules_schema(
 ) -> None:
     """Print (or write) the JSON Schemas of rule files and of the fact record."""
     from app.engine import schema
+    from app.settings import get_settings
 
     if write:
         for path in schema.write((rules_dir or get_settings().rules_dir) / "schema"):

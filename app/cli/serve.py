@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from app.cli.common import snapshot_or_exit
-from app.settings import get_settings
 
 
 def serve(
@@ -17,6 +16,8 @@ def serve(
 ) -> None:
     """Serve the REST API (uvicorn) on the configured datasets."""
     import uvicorn
+
+    from app.settings import get_settings
 
     settings = get_settings()
     snapshot_or_exit(None)  # refuse to start on broken data, with the problems listed

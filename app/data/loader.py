@@ -72,6 +72,7 @@ def load_snapshot(directory: Path) -> Snapshot:
         failures=compliance.failures,
         positions=compliance.positions,
         country_aliases=parsed["country_aliases.yaml"],
+        areas=parsed["areas.yaml"].areas,
     )
 
 
@@ -118,6 +119,7 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
     summonses: list[m.Summons] = parsed["summonses.yaml"].summonses
     compliance: m.ComplianceFile = parsed["compliance.yaml"]
     aliases: m.CountryAliasesFile = parsed["country_aliases.yaml"]
+    areas: list[m.Area] = parsed["areas.yaml"].areas
 
     S, T, SI, D, R = (
         "states_parties.yaml",
@@ -143,6 +145,8 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
     out += _duplicates(SU, "summonses", summonses, "id", locate)
     out += _duplicates(C, "failures", compliance.failures, "id", locate)
     out += _duplicates(C, "positions", compliance.positions, "id", locate)
+    AR = "areas.yaml"
+    out += _duplicates(AR, "areas", areas, "id", locate)
 
     codes = known_country_codes(aliases, territories)
     state_codes = {s.iso3 for s in states}
@@ -205,6 +209,10 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
                 )
     for i, si in enumerate(situations):
         ref(SI, ("situations", i, "country"), si.country, codes, "country code")
+        for j, code in enumerate(si.referred_by):
+            ref(SI, ("situations", i, "referred_by", j), code, codes, "country code")
+    for i, area in enumerate(areas):
+        ref(AR, ("areas", i, "state"), area.state, codes, "country code")
     for i, d in enumerate(declarations):
         ref(D, ("declarations", i, "state"), d.state, codes, "country code")
         ref(D, ("declarations", i, "situation"), d.situation, situation_ids, "situation")
@@ -242,6 +250,9 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
     for i, w in enumerate(warrants):
         ref(W, ("warrants", i, "person"), w.person, person_ids, "person")
         ref(W, ("warrants", i, "situation"), w.situation, situation_ids, "situation")
+        for j, req in enumerate(w.requests):
+            for k, code in enumerate(req.states):
+                ref(W, ("warrants", i, "requests", j, "states", k), code, codes, "country code")
     for i, su in enumerate(summonses):
         ref(SU, ("summonses", i, "person"), su.person, person_ids, "person")
         ref(SU, ("summonses", i, "situation"), su.situation, situation_ids, "situation")

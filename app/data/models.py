@@ -154,6 +154,18 @@ class Situation(Record):
     icc_number: NonEmpty
     trigger: Literal["state_referral", "unsc_referral", "proprio_motu", "declaration_12_3"]
     opened: Date | None = Field(default=None, description="Investigation opened.")
+    preliminary_examination: Date | None = Field(
+        default=None,
+        description="The Prosecutor's preliminary examination opened, where it matters (a state "
+        "that withdrew in between: art. 127(2), 'any matter already under consideration').",
+        examples=["2018-02-08"],
+    )
+    referred_by: list[Iso3] = Field(
+        default_factory=list,
+        description="States that referred the situation (art. 14); the situation's own state "
+        "among them is a self-referral. Empty when not a state referral, or not recorded.",
+        examples=[["UGA"]],
+    )
 
 
 class Declaration(Record):
@@ -227,6 +239,12 @@ class Role(BaseModel):
         description="Last day in office (inclusive); null while still held.",
         examples=[None],
     )
+    recognised: bool = Field(
+        default=True,
+        description="False where most states do not recognise the government the office "
+        "belongs to (the Taliban's 'Islamic Emirate'): an immunity claimed for it is weaker still.",
+        examples=[True],
+    )
 
     def held_on(self, day: dt.date) -> bool:
         """Whether the role was held on ``day`` (both ends inclusive; open ends unbounded)."""
@@ -276,6 +294,41 @@ class Person(Record):
 
 
 WarrantStatus = Literal["issued", "executed", "withdrawn", "terminated", "vacated"]
+
+
+class ArrestRequest(BaseModel):
+    """A request for arrest and surrender the Court sent to named states (art. 89(1), 91).
+
+    Public only where the Court or a recipient said so; while a warrant is sealed, the duty to
+    arrest arises for the states that received the request, so the known ones are recorded.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: Date = Field(
+        description="Date the request was sent (or received).", examples=["2025-01-18"]
+    )
+    states: list[Iso3] = Field(
+        min_length=1,
+        description="States named in the public record as recipients (ISO alpha-3).",
+        examples=[["ITA"]],
+    )
+    count: int | None = Field(
+        default=None,
+        ge=1,
+        description="How many states the Court says it sent the request to, where it said so; "
+        "may exceed the states named.",
+        examples=[6],
+    )
+    sources: Sources = Field(
+        description="Where the recipients are named (the Court, a recipient's government, press).",
+        examples=[["https://www.icc-cpi.int/news/..."]],
+    )
+    notes: str | None = Field(
+        default=None,
+        description="What the sources say and do not say (e.g. recipients not named).",
+        examples=["The Court says six States were asked; only Italy is named."],
+    )
 
 
 class StatusEntry(BaseModel):
@@ -330,6 +383,15 @@ class Warrant(Record):
         description="Status changes in date order; the first is 'issued' on the issue date.",
         examples=[[{"date": "2023-03-17", "status": "issued"}]],
     )
+    requests: list[ArrestRequest] = Field(
+        default_factory=list,
+        description="Known requests for arrest and surrender and their recipients (public ones).",
+        examples=[[{"date": "2025-01-18", "states": ["ITA"], "count": 6, "sources": ["..."]}]],
+    )
+
+    def requested_from(self, iso3: str, day: dt.date) -> bool:
+        """Whether ``iso3`` is a known recipient of a request for this warrant by ``day``."""
+        return any(iso3 in r.states and r.date <= day for r in self.requests)
 
     @model_validator(mode="after")
     def _history_consistent(self) -> Warrant:
@@ -341,6 +403,8 @@ class Warrant(Record):
             raise ValueError("history entries must be in date order")
         if self.made_public is not None and self.made_public < self.issued:
             raise ValueError("'made_public' is before 'issued'")
+        if any(r.date < self.issued for r in self.requests):
+            raise ValueError("a request for arrest is dated before the warrant's issue")
         return self
 
     def status_on(self, day: dt.date) -> WarrantStatus | None:
@@ -439,6 +503,42 @@ class ExtraCountry(BaseModel):
     notes: str | None = None
 
 
+# --- Occupied and de facto areas ---------------------------------------------------------------
+
+
+class Area(Record):
+    """A place users type that has no ISO code of its own and that its de jure state does not
+    control (occupied, or held by a de facto authority): Crimea, Gaza, Transnistria ..."""
+
+    id: RecordId = Field(description="Stable area id.", examples=["crimea"])
+    name: NonEmpty = Field(description="Name shown in answers.", examples=["Crimea"])
+    names: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Other names users type (any script); matched like country aliases.",
+        examples=[["Krym", "Крым"]],
+    )
+    state: Iso3 = Field(description="The de jure state (ISO alpha-3).", examples=["UKR"])
+    controlled_by: NonEmpty = Field(
+        description="Who exercises control in fact, in words.", examples=["Russia (occupation)"]
+    )
+    since: Date = Field(description="First day of that control.", examples=["2014-02-27"])
+    until: Date | None = Field(
+        default=None,
+        description="First day the de jure state controlled it again; null while it lasts.",
+        examples=[None],
+    )
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Area:
+        if self.until is not None and self.until <= self.since:
+            raise ValueError("'until' must be after 'since'")
+        return self
+
+    def controlled_on(self, day: dt.date) -> bool:
+        """Whether another party controls the area on ``day``."""
+        return self.since <= day and (self.until is None or day < self.until)
+
+
 # --- Files ------------------------------------------------------------------------------------
 
 
@@ -489,6 +589,11 @@ class ComplianceFile(BaseModel):
     positions: list[Position] = Field(default_factory=list)
 
 
+class AreasFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    areas: list[Area]
+
+
 class CountryAliasesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sources: Sources
@@ -513,4 +618,5 @@ FILES: dict[str, type[BaseModel]] = {
     "summonses.yaml": SummonsesFile,
     "compliance.yaml": ComplianceFile,
     "country_aliases.yaml": CountryAliasesFile,
+    "areas.yaml": AreasFile,
 }

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from app.data.models import (
+    Area,
     CountryAliasesFile,
     Declaration,
     Failure,
@@ -22,6 +23,10 @@ from app.data.models import (
 )
 
 ONE_DAY = dt.timedelta(days=1)
+
+
+def code_in(codes: Iterable[str], wanted: set[str]) -> bool:
+    return any(c in wanted for c in codes)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class Snapshot:
     failures: tuple[Failure, ...]
     positions: tuple[Position, ...]
     country_aliases: CountryAliasesFile
+    areas: tuple[Area, ...] = ()
     _warrants_by_person: Mapping[str, tuple[Warrant, ...]] = field(repr=False, default_factory=dict)
 
     @classmethod
@@ -89,6 +95,7 @@ class Snapshot:
         failures: Iterable[Failure],
         positions: Iterable[Position],
         country_aliases: CountryAliasesFile,
+        areas: Iterable[Area] = (),
     ) -> Snapshot:
         """Index the records (ids are assumed unique: the loader checked)."""
         warrant_map = {w.id: w for w in warrants}
@@ -110,6 +117,7 @@ class Snapshot:
             failures=tuple(failures),
             positions=tuple(positions),
             country_aliases=country_aliases,
+            areas=tuple(areas),
             _warrants_by_person=MappingProxyType({k: tuple(v) for k, v in by_person.items()}),
         )
 
@@ -209,6 +217,7 @@ class Snapshot:
             "compliance_failures": len(self.failures),
             "compliance_positions": len(self.positions),
             "country_aliases": len(self.country_aliases.aliases),
+            "areas": len(self.areas),
         }
 
     # --- warrants -----------------------------------------------------------------------------
@@ -266,13 +275,17 @@ class Snapshot:
 
     # --- change dates -------------------------------------------------------------------------
 
-    def change_dates(self, person_id: str | None, iso3: str) -> list[dt.date]:
+    def change_dates(
+        self, person_id: str | None, iso3: str, area: Area | None = None
+    ) -> list[dt.date]:
         """Every date on which the facts for (person, country) can change, sorted.
 
         A stay that spans one of these dates is split there. Dates are the first day on
         which the new state of affairs holds.
         """
         days: set[dt.date] = set()
+        if area is not None:  # an occupied area: control begins and (perhaps) ends
+            days.update(d for d in (area.since, area.until) if d)
         territory = self.territories.get(iso3)
         countries = {iso3}
         if territory is not None:
@@ -297,6 +310,7 @@ class Snapshot:
         if person_id is not None:
             for warrant in self.warrants_of(person_id):
                 days.update(h.date for h in warrant.history)
+                days.update(r.date for r in warrant.requests if code_in(r.states, countries))
                 if warrant.made_public:
                     days.add(warrant.made_public)
             for p in self.positions:

@@ -53,6 +53,12 @@ class PersonFacts(_Group):
         "offices with personal immunity in customary international law).",
         examples=[True],
     )
+    unrecognised_government: bool = Field(
+        default=False,
+        description="Holds such an office on the date in a government most states do not "
+        "recognise (datasets/people.yaml roles[].recognised: false; the Taliban).",
+        examples=[False],
+    )
 
 
 class WarrantFacts(_Group):
@@ -60,6 +66,11 @@ class WarrantFacts(_Group):
         description="Warrant id; empty when status is none.", examples=["putin-vladimir-2023"]
     )
     situation: str = Field(description="Situation id; empty when none.", examples=["ukraine"])
+    situation_name: str = Field(
+        default="",
+        description="The situation's name, for explanations; empty when none.",
+        examples=["Situation in Ukraine"],
+    )
     status: WarrantState = Field(
         description="On the date: none (no warrant at all), not_yet_issued, active "
         "(outstanding, sealed or public), executed (in the Court's custody), withdrawn, "
@@ -94,8 +105,39 @@ class CountryFacts(_Group):
     former_party: bool = Field(default=False, description="Its withdrawal has taken effect.")
     residual_duty: bool = Field(
         default=False,
-        description="Former party, and the warrant's situation was opened before the "
-        "withdrawal took effect (Art. 127(2)).",
+        description="Former party, the warrant's situation was opened before the withdrawal "
+        "took effect, and the warrant was issued (or a request for arrest reached the state) "
+        "before then too (Art. 127(2): proceedings 'commenced prior to' that date).",
+    )
+    investigation_before_withdrawal: bool = Field(
+        default=False,
+        description="Former party, and the warrant's situation was under investigation (or the "
+        "Prosecutor's preliminary examination) before its withdrawal took effect, whatever the "
+        "warrant's date: the broad reading of art. 127(2), which the rules mark as contested "
+        "where the warrant came later.",
+    )
+    request_received: bool = Field(
+        default=False,
+        description="A known recipient, by the date, of the Court's request to arrest and "
+        "surrender on this warrant (datasets/warrants.yaml requests). Matters while the warrant "
+        "is sealed: then only recipients know of it and are asked to act (art. 89(1)).",
+    )
+    effective_control: str = Field(
+        default="",
+        description="Who controls the place on the date when the de jure state does not (an "
+        "occupied or de facto area typed by the user, datasets/areas.yaml), in words; empty "
+        "when the state controls its territory.",
+        examples=["Russia (occupation)"],
+    )
+    self_referral: bool = Field(
+        default=False,
+        description="It referred the warrant's situation, on its own territory, to the Court "
+        "(art. 14; datasets/situations.yaml referred_by).",
+    )
+    own_leader: bool = Field(
+        default=False,
+        description="The person holds a head of state, head of government or foreign minister "
+        "office of this state on the date.",
     )
     declaration_12_3: bool = Field(
         default=False,
@@ -134,7 +176,9 @@ class CountryFacts(_Group):
             raise ValueError("a State Party is not a former party")
         if self.territory_excluded and (self.state_party or self.former_party):
             raise ValueError("an excluded territory's sovereign is a party: it is not bound")
-        if self.residual_duty and not self.former_party:
+        if self.residual_duty and not self.investigation_before_withdrawal:
+            raise ValueError("a residual duty needs an investigation begun before withdrawal")
+        if self.investigation_before_withdrawal and not self.former_party:
             raise ValueError("only a former party has a residual duty")
         if self.withdrawal_pending and not self.state_party:
             raise ValueError("a pending withdrawal belongs to a State Party")
@@ -214,3 +258,28 @@ def catalogue() -> dict[str, FactInfo]:
 
 
 FACTS = catalogue()
+
+#: How enum values read in explanations: answers speak words, never internal codes.
+LABELS: dict[str, dict[str, str]] = {
+    "country.position": {
+        "none": "no stated position",
+        "immunity_claimed": "that the person enjoys immunity",
+        "will_arrest": "that it will arrest the person",
+        "will_not_arrest": "that it will not arrest the person",
+        "other": "a position short of a commitment either way",
+    },
+    "warrant.status": {
+        "none": "no warrant",
+        "not_yet_issued": "not yet issued",
+        "active": "outstanding",
+        "executed": "executed",
+        "withdrawn": "withdrawn",
+        "terminated": "terminated",
+        "vacated": "vacated",
+    },
+    "query.mode": {
+        "visit": "a visit",
+        "transit": "a transit landing",
+        "overflight": "an overflight",
+    },
+}

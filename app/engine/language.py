@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.engine.facts import FACTS, FactInfo
+from app.engine.facts import FACTS, LABELS, FactInfo
 
 Scalar = Union[bool, int, dt.date, str]  # noqa: UP007 - pydantic keeps this order in the schema
 OPERATORS = ("is", "in", "not_in", "gt", "gte", "lt", "lte", "exists")
@@ -186,6 +186,21 @@ Condition = Annotated[
 ]
 
 
+class Contested(BaseModel):
+    """A legal point no court has settled, and the reading the rule does not follow."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    point: Annotated[str, StringConstraints(min_length=10, strip_whitespace=True)] = Field(
+        description="The unsettled question, in one sentence.",
+        examples=["Whether art. 127(2) reaches arrest warrants issued before a withdrawal."],
+    )
+    other_reading: Annotated[str, StringConstraints(min_length=10, strip_whitespace=True)] = Field(
+        description="The competing reading, in one sentence.",
+        examples=["Only requests already pending on the day the withdrawal took effect."],
+    )
+
+
 class Outcome(BaseModel):
     """What a rule concludes; unset fields leave the decision to other rules."""
 
@@ -196,6 +211,11 @@ class Outcome(BaseModel):
         default=None, description="Does the state have a legal duty to arrest and surrender?"
     )
     notes: list[str] = Field(default_factory=list, description="Caveats shown with the answer.")
+    contested: Contested | None = Field(
+        default=None,
+        description="The rule's conclusion rests on a point no court has settled: the answer "
+        "lists it with the other reading (Verdict.contested). Lint refuses exposure high here.",
+    )
 
     @field_validator("notes", mode="before")
     @classmethod
@@ -237,10 +257,13 @@ class Rule(BaseModel):
 
     def render(self, flat: dict[str, Any]) -> str:
         """The explanation with facts filled in (dates ISO, unknown values as 'unknown')."""
-        return _PLACEHOLDER.sub(lambda m: _show(flat.get(m.group(1))), self.explain)
+        return _PLACEHOLDER.sub(lambda m: _show(flat.get(m.group(1)), m.group(1)), self.explain)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, fact: str = "") -> str:
+    label = LABELS.get(fact, {}).get(value) if isinstance(value, str) else None
+    if label is not None:
+        return label
     if value is None or value == "":
         return "unknown"
     if isinstance(value, bool):

@@ -6,7 +6,9 @@ Schema errors, unknown facts and duplicate ids already fail loading. Lint adds:
 - fact records for which no rule decides the exposure or the obligation;
 - any disagreement between the compiled durable-rules form and the reference interpreter,
   over every fact record lint builds (so the whole rulebook is compiled and run);
-- too many rules in one file (durable-rules fails near 70 range rules matching one input).
+- too many rules in one file (durable-rules fails near 70 range rules matching one input);
+- a rule whose conclusion is marked contested but sets exposure high (doubt is never rounded
+  up into certainty: a contested duty is at most medium).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from app.engine.rulebook import PlacedRule, Rulebook
 MAX_RULES_PER_FILE = 50
 EXHAUSTIVE_LIMIT = 20_000
 SAMPLES = 12_000
+OTHER_TEXT = "(any other text)"
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ class Finding:
 
 
 def base_flat() -> dict[str, Any]:
-    """A neutral fact record (no warrant, a non-party), flat: the background for lint and tests."""
+    """A neutral fact record (no warrant, a public one when a test sets a status, a non-party),
+    flat: the background for lint and tests."""
     return base_record().flat()
 
 
@@ -57,7 +61,9 @@ def base_record() -> FactRecord:
                 "sitting_head_of_state": False,
                 "troika": False,
             },
-            "warrant": {"id": "", "situation": "", "status": "none"},
+            # Neutral means public: a sealed warrant binds only known recipients, which a rule
+            # test should say when it means it.
+            "warrant": {"id": "", "situation": "", "status": "none", "public": True},
             "country": {"iso3": "XXX", "name": "Nowhere", "state_party": False},
         }
     )
@@ -88,7 +94,8 @@ def domain(info: FactInfo, literals: Iterable[Any]) -> list[Any]:
             {dt.date(2025, 1, 1), *lits, *(v + day for v in lits), *(v - day for v in lits)}
         )
     else:
-        values = sorted({"", *lits})
+        # Any other text stands for every value no rule names (a controlling party's name).
+        values = sorted({"", *lits, OTHER_TEXT})
     if info.nullable:
         values.append(None)
     return values
@@ -164,6 +171,16 @@ def lint(rulebook: Rulebook) -> list[Finding]:
             )
 
     for placed in rulebook.rules:
+        then = placed.rule.then
+        if then.contested is not None and then.exposure == "high":
+            findings.append(
+                Finding(
+                    "error",
+                    placed.where,
+                    placed.rule.id,
+                    "a contested conclusion sets exposure high; keep it at most medium",
+                )
+            )
         facts, literals = _facts_and_literals([placed])
         if not any(holds(placed.rule.when, {**base, **a}) for a in _assignments(facts, literals)):
             findings.append(

@@ -11,7 +11,7 @@ from typing import Any
 from app import __version__
 from app.engine.durable import CompiledRulebook
 from app.engine.facts import FactRecord
-from app.engine.language import EXPOSURE_RANK, Exposure, Rule, RuleFile, facts_of
+from app.engine.language import EXPOSURE_RANK, Contested, Exposure, Rule, RuleFile, facts_of
 from app.engine.reference import Failed, holds, why_not
 from app.yamlio import FileProblems, Located, Problem, load_file, load_text
 
@@ -49,6 +49,8 @@ class Decision:
     fired: tuple[Fired, ...]
     notes: tuple[str, ...]
     decided_by: dict[str, str] = field(default_factory=dict)
+    #: (rule id, point) for every fired rule whose conclusion is legally contested.
+    contested: tuple[tuple[str, Contested], ...] = ()
 
     @property
     def rank(self) -> int:
@@ -131,6 +133,17 @@ def aggregate(fired: list[PlacedRule] | tuple[PlacedRule, ...], flat: dict[str, 
             obligation = outcome.obligation
             decided_by["obligation"] = placed.rule.id
         notes.extend(n for n in outcome.notes if n not in notes)
+    # A contested conclusion matters only where it decided something (or is a note): a
+    # residual-duty point is moot when the person is dead and a higher rule said none.
+    contested = tuple(
+        (p.rule.id, p.rule.then.contested)
+        for p in fired
+        if p.rule.then.contested is not None
+        and (
+            p.rule.id in decided_by.values()
+            or (p.rule.then.exposure is None and p.rule.then.obligation is None)
+        )
+    )
     if exposure is None or obligation is None:
         notes.append("No rule decided this case; the rulebook should cover it (see rules lint).")
     return Decision(
@@ -139,6 +152,7 @@ def aggregate(fired: list[PlacedRule] | tuple[PlacedRule, ...], flat: dict[str, 
         fired=tuple(Fired(p, p.rule.render(flat)) for p in fired),
         notes=tuple(notes),
         decided_by=decided_by,
+        contested=contested,
     )
 
 

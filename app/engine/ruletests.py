@@ -43,6 +43,11 @@ class Expect(BaseModel):
     obligation: bool | None = None
     fired: list[str] = Field(default_factory=list, description="Rules that must fire.")
     not_fired: list[str] = Field(default_factory=list, description="Rules that must not fire.")
+    contested: list[str] | None = Field(
+        default=None,
+        description="Rules whose contested point the answer must list (exactly these; [] for "
+        "none).",
+    )
 
 
 class Case(BaseModel):
@@ -131,7 +136,11 @@ def run_case(rulebook: Rulebook, case: Case, check: CheckRunner | None) -> tuple
     for rule in e.not_fired:
         if rule in fired:
             failures.append(f"expected {rule} not to fire")
-    unknown = [r for r in (*e.fired, *e.not_fired) if r not in rulebook.by_id]
+    if e.contested is not None:
+        got = sorted({rule for rule, _ in decision.contested})
+        if got != sorted(set(e.contested)):
+            failures.append(f"contested: expected {sorted(set(e.contested))}, got {got}")
+    unknown = [r for r in (*e.fired, *e.not_fired, *(e.contested or [])) if r not in rulebook.by_id]
     failures.extend(f"unknown rule {r!r}" for r in unknown)
     return tuple(failures)
 

@@ -1,9 +1,10 @@
 """From what a user types to one country or territory: codes, names, aliases; never a guess.
 
 Exact look-ups only (after folding case, accents and punctuation): ISO alpha-2, alpha-3 and
-numeric codes, pycountry's names, the alias table and the territories. Ambiguous names ask with
-their choices; unknown names fail with suggestions. pycountry's ``search_fuzzy`` maps 'Kosovo'
-to Serbia and 'Gaza' to Mozambique, so fuzzy matching only ever suggests.
+numeric codes, pycountry's names, the alias table, the territories, and occupied or de facto
+areas (datasets/areas.yaml: Crimea, Gaza ...) answered for their de jure state. Ambiguous names
+ask with their choices; unknown names fail with suggestions. pycountry's ``search_fuzzy`` maps
+'Kosovo' to Serbia and 'Gaza' to Mozambique, so fuzzy matching only ever suggests.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pycountry
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
+from app.data.models import Area
 from app.data.snapshot import Snapshot
 from app.errors import AmbiguousCountry, InvalidInput, UnknownCountry
 
@@ -39,6 +41,8 @@ class Country:
     numeric: str | None = None
     official_name: str | None = None
     sovereign: str | None = None
+    #: Set when the name typed is an occupied or de facto area: the rest is its de jure state.
+    area: Area | None = None
 
     @property
     def is_territory(self) -> bool:
@@ -110,6 +114,26 @@ class CountryResolver:
                 self._exact[key] = next(iter(found))
             elif key not in self._ambiguous:
                 self._ambiguous[key] = tuple(sorted(found))
+        # Occupied and de facto areas (datasets/areas.yaml): answered for the de jure state,
+        # with the area kept so the answer can say who controls it. Exact names only.
+        self._areas: dict[str, Country] = {}
+        for area in snapshot.areas:
+            state = self._countries.get(area.state)
+            if state is None:
+                continue
+            resolved = Country(
+                iso3=state.iso3,
+                iso2=state.iso2,
+                name=state.name,
+                numeric=state.numeric,
+                official_name=state.official_name,
+                sovereign=state.sovereign,
+                area=area,
+            )
+            for name in (area.name, *area.names):
+                folded = fold(name)
+                if folded:
+                    self._areas[folded] = resolved
         self._codes = codes
         self._names = {c.iso3: c.name for c in self._countries.values()}
         self._suggest_keys = list(self._exact)
@@ -135,6 +159,10 @@ class CountryResolver:
                 field=field,
                 choices=[{"iso3": c.iso3, "name": c.name} for c in choices],
             )
+        # An area named in datasets/areas.yaml is more specific than any alias for its state.
+        area = self._areas.get(key)
+        if area is not None:
+            return area
         iso3 = self._exact.get(key)
         if iso3 is None and (len(key) <= 3 or key.isdigit()):
             iso3 = self._codes.get(key.replace(" ", ""))

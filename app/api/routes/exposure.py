@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+import json
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -13,12 +14,15 @@ from app.api.models import ExposureRequest
 from app.checks import DECISION_PLACEHOLDER
 from app.engine.facts import Mode
 from app.errors import NotFound
+from app.explain import VerdictExplained, not_fired
 from app.types import CountryText, IsoDate, PersonText
 from app.verdict import Verdict
 
 router = APIRouter(prefix="/v1", tags=["exposure"])
 
 DECISION_PLACEHOLDER_BYTES = DECISION_PLACEHOLDER.encode()
+Explain = Literal["fired", "full"]
+EXPLAIN_HELP = "fired: the rules that fired; full: also why each other rule did not (why_not)."
 ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "Bad input, unknown or ambiguous country (problem+json)."}
 }
@@ -37,10 +41,22 @@ def _answer(
     mode: Mode,
     birth_date: dt.date | None,
     nationality: str | None,
+    explain: Explain = "fired",
 ) -> Response:
+    day = date or _today()
     content, decision_id, template = checker.check_json(
-        person, country, date or _today(), mode, birth_date=birth_date, nationality=nationality
+        person, country, day, mode, birth_date=birth_date, nationality=nationality
     )
+    if explain == "full":
+        # The cached Verdict JSON, plus why each other rule did not fire (the CLI's --explain full).
+        answer = json.loads(content)
+        answer["why_not"] = [
+            n.model_dump()
+            for n in not_fired(
+                checker, person, country, day, mode, birth_date=birth_date, nationality=nationality
+            )
+        ]
+        content = json.dumps(answer, ensure_ascii=False).encode()
     request.state.decision_id = decision_id
     decisions = request.app.state.runtime.decisions
     if decisions is not None:
@@ -53,7 +69,7 @@ def _answer(
     "/exposure",
     operation_id="exposure-get",
     summary="Is this person exposed to arrest in this country on this date?",
-    response_model=Verdict,
+    response_model=VerdictExplained,
     responses=ERRORS,
 )
 async def exposure_get(
@@ -67,15 +83,16 @@ async def exposure_get(
     mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
     birth_date: Annotated[IsoDate | None, Query(description="Narrows the name match.")] = None,
     nationality: Annotated[CountryText | None, Query(description="Narrows the name match.")] = None,
+    explain: Annotated[Explain, Query(description=EXPLAIN_HELP)] = "fired",
 ) -> Response:
-    return _answer(checker, request, person, country, date, mode, birth_date, nationality)
+    return _answer(checker, request, person, country, date, mode, birth_date, nationality, explain)
 
 
 @router.post(
     "/exposure",
     operation_id="exposure-post",
     summary="The same check, with a JSON body",
-    response_model=Verdict,
+    response_model=VerdictExplained,
     responses=ERRORS,
 )
 async def exposure_post(checker: CheckerDep, request: Request, body: ExposureRequest) -> Response:
@@ -88,6 +105,7 @@ async def exposure_post(checker: CheckerDep, request: Request, body: ExposureReq
         body.mode,
         body.birth_date,
         body.nationality,
+        body.explain,
     )
 
 
