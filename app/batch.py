@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
-from app.checks import Checker, severity
+from app.checks import CANDIDATES_SHOWN, Checker, severity, taken_as
 from app.errors import DomainError
 from app.itinerary import MAX_STAY_DAYS, boundaries
 from app.resolve.countries import Country
@@ -34,6 +34,7 @@ KEY_FIELDS = FIELDS[1:]
 CSV_OUT = (
     "row", "id", "status", "person_id", "person_name", "country", "arrive", "depart", "mode",
     "exposure", "obligation", "worst_start", "worst_end", "segments", "summary", "error", "field",
+    "candidates", "worst_case_exposure",
 )  # fmt: skip
 # Bounds on the per-batch caches: memory stays flat whatever the input size (rendered rows are
 # about 1 KB each; the other caches hold small objects).
@@ -79,6 +80,7 @@ class Answer:
     exposure: str | None
     obligation: bool
     tail: str
+    status: str = "ok"  # ok | ambiguous | unresolved | error
 
 
 def _csv_cell(value: str) -> str:
@@ -184,7 +186,71 @@ class BatchRunner:
             return _error(exc.detail, exc.field)
         except ValueError as exc:  # a malformed birth date
             return _error(str(exc), "birth_date")
+        if match.person is None and match.level != "none":
+            return self._unresolved(match, where, first, last, mode)
         return self._leg(match, where, first, last, mode, first.isoformat(), last.isoformat())
+
+    def _unresolved(
+        self, match: PersonMatch, country: Country, first: dt.date, last: dt.date, mode: str
+    ) -> Answer:
+        """A name two or more people fit (ambiguous) or with only candidates (unresolved): no
+        exposure, but each candidate's answer for the stay and the worst case among them, so
+        the row never passes silently."""
+        status = "ambiguous" if match.level == "ambiguous" else "unresolved"
+        arrive, depart = first.isoformat(), last.isoformat()
+        choices: list[dict[str, Any]] = []
+        for candidate in match.candidates[:CANDIDATES_SHOWN]:
+            person = candidate.person
+            answer = self._leg(
+                taken_as(match, candidate), country, first, last, mode, arrive, depart
+            )
+            bounds = self._bounds[
+                (person.id, country.iso3, country.area.id if country.area else None)
+            ]
+            days = [first, *(b for b in bounds if first < b <= last)]
+            choices.append(
+                {
+                    "id": person.id,
+                    "name": person.name,
+                    "matched": candidate.matched,
+                    "score": round(candidate.score, 4),
+                    "active_warrant": any(
+                        self.checker.snapshot.outstanding_warrants(person.id, d) for d in days
+                    ),
+                    "exposure": answer.exposure,
+                    "obligation": answer.obligation,
+                }
+            )
+        worst = max((c["exposure"] for c in choices), key=RANK.__getitem__, default="none")
+        names = "; ".join(f"{c['name']} ({c['id']}, exposure {c['exposure']})" for c in choices)
+        summary = (
+            f"{match.query!r} could not be pinned down to one person; it may mean {names}. "
+            f"Worst case: {worst}."
+        )
+        if self.fmt_out == "csv":
+            cells = [
+                status, "", "", country.iso3, arrive, depart, mode, "", "", "", "", "0",
+                summary, "", "", "|".join(c["id"] for c in choices), worst,
+            ]  # fmt: skip
+            tail = ",".join(_csv_cell(c) for c in cells) + "\r\n"
+            return Answer(True, None, False, tail, status)
+        record = {
+            "status": status,
+            "person": None,
+            "candidates": choices,
+            "country": country.iso3,
+            "arrive": arrive,
+            "depart": depart,
+            "mode": mode,
+            "exposure": None,
+            "obligation": None,
+            "worst_case_exposure": worst,
+            "worst": None,
+            "summary": summary,
+            "segments": [],
+        }
+        tail = json.dumps(record, ensure_ascii=False, separators=(",", ":"))[1:] + "\n"
+        return Answer(True, None, False, tail, status)
 
     def _leg(
         self,
@@ -244,6 +310,8 @@ class BatchRunner:
                 worst.summary_text.replace(DAY, day),
                 "",
                 "",
+                "",
+                worst.exposure,
             ]
             tail = ",".join(_csv_cell(c) for c in cells) + "\r\n"
             return Answer(True, worst.exposure, worst.obligation, tail)
@@ -258,6 +326,7 @@ class BatchRunner:
             f'"country":"{country.iso3}","arrive":"{first_iso}",'
             f'"depart":"{last_iso}","mode":"{mode}","exposure":"{worst.exposure}",'
             f'"obligation":{"true" if worst.obligation else "false"},'
+            f'"worst_case_exposure":"{worst.exposure}",'
             f'"worst":{{"start":"{day}","end":"{w_end}"}},'
             f'"summary":{worst.summary_json.replace(DAY, day)},"segments":[{segments}]}}\n'
         )
@@ -405,6 +474,8 @@ class BatchRunner:
                 answer = self.answer(values)
                 if not answer.ok:
                     stats.errors += 1
+                elif answer.status != "ok":
+                    stats.by_exposure[answer.status] = stats.by_exposure.get(answer.status, 0) + 1
                 elif answer.exposure is not None:
                     stats.by_exposure[answer.exposure] = (
                         stats.by_exposure.get(answer.exposure, 0) + 1
@@ -426,7 +497,7 @@ def _text(value: Any) -> str:
 
 def _error(message: str, where: str | None, fmt: Format) -> Answer:
     if fmt == "csv":
-        cells = ["error", *([""] * 12), message, where or ""]
+        cells = ["error", *([""] * 12), message, where or "", "", ""]
         return Answer(False, None, False, ",".join(_csv_cell(c) for c in cells) + "\r\n")
     tail = json.dumps(
         {"status": "error", "error": message, "field": where},

@@ -11,29 +11,40 @@ import datetime as dt
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from app.data.models import CONFIDENCE_ORDER, Confidence, Person, Warrant
+from app.data.alternatives import ContestedFact, applied, concerns, contested_facts, plain
+from app.data.models import CONFIDENCE_ORDER, Application, Confidence, Person, Warrant
 from app.data.snapshot import Membership, Snapshot
 from app.engine.facts import CountryFacts, FactRecord, Mode, PersonFacts, QueryFacts, WarrantFacts
 from app.engine.language import EXPOSURE_RANK, Exposure
 from app.engine.rulebook import ENGINE_VERSION, Decision, PlacedRule, Rulebook, aggregate
-from app.errors import InvalidInput
+from app.errors import AmbiguousPerson, InvalidInput
+from app.freshness import freshness, today_utc
 from app.resolve.countries import Country, CountryResolver
-from app.resolve.people import PersonMatch, PersonResolver
+from app.resolve.people import Candidate, PersonMatch, PersonResolver
 from app.verdict import (
+    MATCH_MEANING,
+    AlternativeOutcome,
     AreaRef,
+    CandidateRef,
     ContestedPoint,
     CountryRef,
     Evidence,
+    MatchInfo,
     PersonRef,
+    SourceRef,
     TraceItem,
     Verdict,
     Versions,
     WarrantOutcome,
+    source_refs,
 )
 
+#: Candidates shown (and weighed for the worst case) when a name is not pinned down.
+CANDIDATES_SHOWN = 5
 TROIKA = {"head_of_state", "head_of_government", "minister_foreign_affairs", "foreign_minister"}
 MEMO_SIZE = 65_536
 ANSWER_CACHE = 20_000
@@ -45,7 +56,9 @@ def _role_key(role: str) -> str:
     return role.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def person_facts(person: Person | None, day: dt.date) -> PersonFacts:
+def person_facts(
+    person: Person | None, day: dt.date, application: Application | None = None
+) -> PersonFacts:
     if person is None:
         return PersonFacts(
             id="", name="", nationality="", sitting_head_of_state=False, troika=False
@@ -61,6 +74,8 @@ def person_facts(person: Person | None, day: dt.date) -> PersonFacts:
         sitting_head_of_state="head_of_state" in held,
         deceased=person.died is not None and person.died <= day,
         troika=bool(held & TROIKA),
+        application_pending=application is not None,
+        application_filed=application.filed if application else None,
         unrecognised_government=unrecognised,
     )
 
@@ -160,7 +175,9 @@ def build_facts(
     membership = snapshot.membership(country.iso3, day)
     return FactRecord(
         query=QueryFacts(date=day, mode=mode, after_as_of=day > snapshot.as_of),
-        person=person_facts(person, day),
+        person=person_facts(
+            person, day, snapshot.pending_application(person.id, day) if person else None
+        ),
         warrant=warrant_facts(
             warrant,
             day,
@@ -202,6 +219,10 @@ class Checker:
         self.memo_misses = 0
         self._matches: dict[tuple[str, dt.date | None, str | None], PersonMatch] = {}
         self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        #: The clock answers read (freshness); tests set a fixed one.
+        self.today: Callable[[], dt.date] = today_utc
+        self.contested: tuple[ContestedFact, ...] = tuple(contested_facts(snapshot))
+        self._alternate: dict[tuple[str, str, int], Snapshot] = {}
 
     # --- evaluation ---------------------------------------------------------------------------
 
@@ -228,17 +249,24 @@ class Checker:
         return aggregate(self.fired(facts), facts.flat())
 
     def evaluate(
-        self, person: Person | None, country: Country, day: dt.date, mode: Mode
+        self,
+        person: Person | None,
+        country: Country,
+        day: dt.date,
+        mode: Mode,
+        snapshot: Snapshot | None = None,
     ) -> list[Evaluated]:
-        """One evaluation per warrant against the person (one with status none if none)."""
-        warrants: list[Warrant | None] = (
-            list(self.snapshot.warrants_of(person.id)) if person else []
-        )
+        """One evaluation per warrant against the person (one with status none if none), on
+        this generation's Snapshot or on ``snapshot`` (a contested fact's other value)."""
+        snap = snapshot or self.snapshot
+        if person is not None and snapshot is not None:
+            person = snap.people.get(person.id, person)
+        warrants: list[Warrant | None] = list(snap.warrants_of(person.id)) if person else []
         if not warrants:
             warrants = [None]
         out = []
         for warrant in warrants:
-            facts = build_facts(self.snapshot, person, warrant, country, day, mode)
+            facts = build_facts(snap, person, warrant, country, day, mode)
             out.append(Evaluated(warrant, facts, self.decide(facts)))
         return out
 
@@ -282,7 +310,9 @@ class Checker:
         """The Verdict as JSON, its decision id, and the cached JSON it was made from (with
         DECISION_PLACEHOLDER for the id). An answer depends only on the question and this
         generation's data and rules, so its JSON is made once and reused with a new id."""
-        key = (person, country, day, mode, birth_date, nationality)
+        # Freshness depends on the day the answer is given: an answer cached yesterday must not
+        # be served today with yesterday's "days since as-of".
+        key = (person, country, day, mode, birth_date, nationality, self.today())
         decision_id = "d-" + uuid.uuid4().hex
         with self._memo_lock:
             template = self._answers.get(key)
@@ -319,9 +349,37 @@ class Checker:
         match = self.resolve_person(person, birth_date, nationality)
         return self.verdict(match, resolved_country, day, mode)
 
+    def choice(
+        self, candidate: Candidate, country: Country, day: dt.date, mode: Mode
+    ) -> CandidateRef:
+        """A person the name may mean, with their own answer on the date (same rules)."""
+        person = candidate.person
+        evaluated = self.evaluate(person, country, day, mode)
+        worst = max(evaluated, key=lambda e: severity(e.decision)).decision
+        return CandidateRef(
+            id=person.id,
+            name=person.name,
+            matched=candidate.matched,
+            score=round(candidate.score, 4),
+            active_warrant=bool(self.snapshot.outstanding_warrants(person.id, day)),
+            exposure=worst.exposure,
+            obligation=worst.obligation,
+        )
+
+    def choices(
+        self, match: PersonMatch, country: Country, day: dt.date, mode: Mode
+    ) -> list[CandidateRef]:
+        """The candidates of a name not pinned down, best first, each with its answer."""
+        return [self.choice(c, country, day, mode) for c in match.candidates[:CANDIDATES_SHOWN]]
+
     def verdict(self, match: PersonMatch, country: Country, day: dt.date, mode: Mode) -> Verdict:
+        """The Verdict; AmbiguousPerson (422) when two or more people are plausible."""
         if day.year < 1998 or day.year > 2100:
             raise InvalidInput("the date must fall between 1998 and 2100", field="date")
+        if match.person is None and match.level == "ambiguous":
+            raise ambiguous_person(match, self.choices(match, country, day, mode), day)
+        if match.person is None and match.level != "none":
+            return self._unresolved(match, country, day, mode)
         evaluated = self.evaluate(match.person, country, day, mode)
         worst = max(evaluated, key=lambda e: severity(e.decision))
         decision = worst.decision
@@ -349,17 +407,28 @@ class Checker:
             key=CONFIDENCE_ORDER.__getitem__,
             default=Confidence.high,
         )
+        alternatives = self.alternatives(match.person, country, day, mode, decision, evidence)
+        summary = _summary(worst)
+        if any(a.changes_answer for a in alternatives):
+            # A fact the sources disagree on decides the answer: never round that doubt down.
+            confidence = Confidence.low
+            summary = " ".join(
+                [summary, *(_uncertainty(a) for a in alternatives if a.changes_answer)]
+            )
         return Verdict(
             decision_id="d-" + uuid.uuid4().hex,
             as_of=day,
             mode=mode,
             query=match.query,
+            status="ok",
+            match=match_info(match),
             person=person_ref(match),
-            candidates=candidate_refs(match),
+            candidates=[],
             country=country_ref(country, day),
             exposure=decision.exposure,
             obligation=decision.obligation,
-            summary=_summary(worst),
+            worst_case_exposure=decision.exposure,
+            summary=summary,
             notes=notes,
             contested=_contested(evaluated),
             warrants=[
@@ -380,8 +449,114 @@ class Checker:
             trace=trace,
             evidence=evidence,
             confidence=confidence,
+            alternatives=alternatives,
+            freshness=freshness(self.snapshot.as_of, day, self.today()),
             versions=self.versions,
         )
+
+    def _unresolved(
+        self, match: PersonMatch, country: Country, day: dt.date, mode: Mode
+    ) -> Verdict:
+        """A name with candidates but no person pinned down: never "none"; each candidate's
+        own answer, and the worst case among them."""
+        choices = self.choices(match, country, day, mode)
+        worst_case = max(
+            (c.exposure for c in choices), key=EXPOSURE_RANK.__getitem__, default=Exposure.none
+        )
+        evidence = self._evidence(None, country, [], day)
+        for c in choices:
+            person = self.snapshot.people[c.id]
+            ev = Evidence(
+                dataset="people.yaml",
+                record=person.id,
+                sources=self.source_refs(person.sources),
+                confidence=person.confidence,
+            )
+            if ev not in evidence:
+                evidence.append(ev)
+        confidence = min(
+            (ev.confidence for ev in evidence),
+            key=CONFIDENCE_ORDER.__getitem__,
+            default=Confidence.high,
+        )
+        return Verdict(
+            decision_id="d-" + uuid.uuid4().hex,
+            as_of=day,
+            mode=mode,
+            query=match.query,
+            status="unresolved",
+            match=match_info(match),
+            person=None,
+            candidates=choices,
+            country=country_ref(country, day),
+            exposure=None,
+            obligation=None,
+            worst_case_exposure=worst_case,
+            summary=unresolved_summary(match.query, choices, country.name, day),
+            notes=[
+                "No answer is given for a name that could not be pinned down to one person: "
+                "give the full name, a birth date or a nationality, or a person id."
+            ],
+            warrants=[],
+            trace=[],
+            evidence=evidence,
+            confidence=confidence,
+            freshness=freshness(self.snapshot.as_of, day, self.today()),
+            versions=self.versions,
+        )
+
+    def alternate_snapshot(self, fact: ContestedFact) -> Snapshot:
+        """The Snapshot with the contested fact's other value applied (built once)."""
+        with self._memo_lock:
+            found = self._alternate.get(fact.key)
+        if found is None:
+            found = applied(self.snapshot, fact)
+            with self._memo_lock:
+                self._alternate[fact.key] = found
+        return found
+
+    def alternatives(
+        self,
+        person: Person | None,
+        country: Country,
+        day: dt.date,
+        mode: Mode,
+        decision: Decision,
+        evidence: list[Evidence] | None = None,
+    ) -> list[AlternativeOutcome]:
+        """The answer under each contested fact that bears on (person, country): listed when
+        its record is in the evidence, or when the other value changes the answer."""
+        used = {(e.dataset, e.record) for e in evidence or []}
+        out: list[AlternativeOutcome] = []
+        for fact in self.contested:
+            if not concerns(fact, self.snapshot, person.id if person else None, country.iso3):
+                continue
+            other = self.alternate_snapshot(fact)
+            evaluated = self.evaluate(person, country, day, mode, snapshot=other)
+            worst = max((e.decision for e in evaluated), key=severity)
+            changes = (worst.exposure, worst.obligation) != (decision.exposure, decision.obligation)
+            if not changes and (fact.dataset, fact.record) not in used:
+                continue
+            alt = fact.alternative
+            out.append(
+                AlternativeOutcome(
+                    dataset=fact.dataset,
+                    record=fact.record,
+                    field=alt.field,
+                    recorded=plain(fact.recorded),
+                    alternative=plain(alt.value),
+                    reason=alt.reason,
+                    sources=self.source_refs(alt.sources),
+                    exposure=worst.exposure,
+                    obligation=worst.obligation,
+                    changes_answer=changes,
+                )
+            )
+        return out
+
+    def source_refs(self, sources: Iterable[object]) -> list[SourceRef]:
+        """Sources with their tiers, official first, each address once."""
+        return source_refs(self.snapshot.source_registry, sources)
 
     def _evidence(
         self, person: Person | None, country: Country, evaluated: list[Evaluated], day: dt.date
@@ -392,10 +567,15 @@ class Checker:
         def add(dataset: str, record: str, obj: Any) -> None:
             if obj is None:
                 return
+            # Every source of the record: its own, and those of its withdrawals and status
+            # changes, which the answer may rest on as much as on the record's own.
+            sources = list(obj.sources)
+            for part in [*getattr(obj, "withdrawals", ()), *getattr(obj, "history", ())]:
+                sources.extend(part.sources)
             ev = Evidence(
                 dataset=dataset,
                 record=record,
-                sources=list(obj.sources),
+                sources=self.source_refs(sources),
                 confidence=obj.confidence,
             )
             if ev not in items:
@@ -410,6 +590,9 @@ class Checker:
         add("states_parties.yaml", state_code, snap.states.get(state_code))
         if person is not None:
             add("people.yaml", person.id, person)
+            application = snap.pending_application(person.id, day)
+            if application is not None:
+                add("applications.yaml", application.id, application)
         for e in evaluated:
             w = e.warrant
             if w is None:
@@ -437,6 +620,66 @@ def person_ref(match: PersonMatch) -> PersonRef | None:
         name=match.person.name,
         matched=match.matched,
         score=round(match.score, 4),
+    )
+
+
+def taken_as(match: PersonMatch, candidate: Candidate) -> PersonMatch:
+    """The match as if the name meant this candidate (to compute each candidate's answer)."""
+    return PersonMatch(
+        query=match.query,
+        person=candidate.person,
+        score=candidate.score,
+        matched=candidate.matched,
+        candidates=(),
+        level="sure",
+    )
+
+
+def match_info(match: PersonMatch) -> MatchInfo:
+    """The match block: how sure the person match is."""
+    if match.person is not None:
+        level = "probable" if match.level == "probable" else "sure"
+        matched = match.matched
+    elif match.level == "none" or not match.candidates:
+        level, matched = ("none", None) if match.level == "none" else ("candidates", None)
+    else:
+        level, matched = "candidates", match.candidates[0].matched
+    return MatchInfo(
+        level=level,
+        score=round(match.score, 4),
+        matched=matched,
+        meaning=MATCH_MEANING[level],
+    )
+
+
+def _choice_text(c: CandidateRef, day: dt.date) -> str:
+    warrant = "a warrant outstanding" if c.active_warrant else "no warrant outstanding"
+    return f"{c.name} ({c.id}: {warrant} on {day}, exposure {c.exposure.value})"
+
+
+def unresolved_summary(query: str, choices: list[CandidateRef], country: str, day: dt.date) -> str:
+    """One paragraph: the name could not be pinned down, and who it may be."""
+    if not choices:
+        return f"{query!r} could not be pinned down to one person."
+    worst = max(choices, key=lambda c: EXPOSURE_RANK[c.exposure])
+    return (
+        f"{query!r} could not be pinned down to one person. It may mean "
+        + "; ".join(_choice_text(c, day) for c in choices)
+        + f". If it means {worst.name}, the exposure in {country} is {worst.exposure.value}."
+    )
+
+
+def ambiguous_person(
+    match: PersonMatch, choices: list[CandidateRef], day: dt.date
+) -> AmbiguousPerson:
+    """The 422 for a name two or more people fit, with each choice's answer on the date."""
+    names = ", ".join(c.name for c in choices)
+    return AmbiguousPerson(
+        f"{match.query!r} may mean {names}: say which (a fuller name, a birth date, a "
+        "nationality or a person id)",
+        field="person",
+        choices=[c.model_dump(mode="json") for c in choices],
+        date=day.isoformat(),
     )
 
 
@@ -468,6 +711,28 @@ def country_ref(country: Country, day: dt.date | None = None) -> CountryRef:
         if area is not None
         else None,
     )
+
+
+def _uncertainty(alt: AlternativeOutcome) -> str:
+    """One sentence naming a contested fact that changes the answer."""
+    recorded = _short(alt.recorded)
+    other = _short(alt.alternative)
+    return (
+        f"Uncertain: {alt.field} of {alt.record} ({alt.dataset}) is recorded as {recorded}, "
+        f"but other sources give {other} ({alt.reason.rstrip('.')}); under that value the "
+        f"exposure would be {alt.exposure.value} and the obligation "
+        f"{'yes' if alt.obligation else 'no'}."
+    )
+
+
+def _short(value: Any) -> str:
+    if value is None or value == []:
+        return "none"
+    if isinstance(value, list):
+        return "; ".join(_short(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items() if v not in (None, [], ""))
+    return str(value)
 
 
 def _contested(evaluated: list[Evaluated]) -> list[ContestedPoint]:

@@ -41,6 +41,16 @@ class AmbiguousCountry(InvalidInput):
     type_slug = "ambiguous-country"
 
 
+class AmbiguousPerson(InvalidInput):
+    """Two or more people are plausible for the name typed: the caller must say which.
+
+    ``choices``: each person's id, name, whether a warrant was outstanding on the date, and
+    their exposure there on that date (so a caller sees what is at stake in choosing)."""
+
+    title = "Ambiguous person"
+    type_slug = "ambiguous-person"
+
+
 class NotReady(DomainError):
     status = 503
     title = "Not ready"

@@ -9,11 +9,19 @@ dates, so evaluating each segment on its first day is exact.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.checks import Checker, candidate_refs, country_ref, person_ref, severity
+from app.checks import (
+    CANDIDATES_SHOWN,
+    Checker,
+    candidate_refs,
+    country_ref,
+    person_ref,
+    severity,
+    taken_as,
+)
 from app.data.models import Area
 from app.engine.facts import Mode
 from app.engine.language import EXPOSURE_RANK, Exposure
@@ -21,7 +29,11 @@ from app.errors import InvalidInput
 from app.resolve.countries import Country
 from app.resolve.people import PersonMatch
 from app.types import CountryText, IsoDate, PersonText
-from app.verdict import CountryRef, PersonRef
+from app.verdict import CandidateRef, CountryRef, PersonRef
+
+#: ok: the traveller was resolved (or nobody came close); ambiguous: two or more people are
+#: plausible; unresolved: only candidates. The last two carry no exposure, only the candidates'.
+LegStatus = Literal["ok", "ambiguous", "unresolved"]
 
 ONE_DAY = dt.timedelta(days=1)
 MAX_STAY_DAYS = 3660
@@ -97,10 +109,37 @@ class LegResult(BaseModel):
         examples=["2024-09-03"],
     )
     mode: Mode = Field(description="visit, transit or overflight.", examples=["visit"])
-    exposure: Exposure = Field(description="The worst segment's exposure.", examples=["high"])
-    obligation: bool = Field(description="The worst segment's obligation.", examples=[True])
-    worst: Segment = Field(description="The worst segment, with its dates.")
-    segments: list[Segment] = Field(description="Every segment, in order.")
+    status: LegStatus = Field(
+        default="ok",
+        description="ok; ambiguous (two or more people fit the traveller's name) or unresolved "
+        "(only candidates): then exposure and obligation are null and each candidate carries "
+        "its own answer for the stay.",
+        examples=["ok"],
+    )
+    exposure: Exposure | None = Field(
+        description="The worst segment's exposure; null when ambiguous or unresolved.",
+        examples=["high"],
+    )
+    obligation: bool | None = Field(
+        description="The worst segment's obligation; null when ambiguous or unresolved.",
+        examples=[True],
+    )
+    worst_case_exposure: Exposure = Field(
+        description="Equal to exposure when resolved; otherwise the highest exposure among the "
+        "candidates for this stay, so an unresolved leg never passes silently.",
+        examples=["high"],
+    )
+    candidates: list[CandidateRef] = Field(
+        default_factory=list,
+        description="When ambiguous or unresolved: the people the name may mean, each with the "
+        "worst exposure of the stay and whether a warrant was outstanding during it.",
+    )
+    worst: Segment | None = Field(
+        description="The worst segment, with its dates; null when ambiguous or unresolved."
+    )
+    segments: list[Segment] = Field(
+        description="Every segment, in order; empty when ambiguous or unresolved."
+    )
 
 
 class LegError(BaseModel):
@@ -113,14 +152,28 @@ class LegError(BaseModel):
 
 
 class ItineraryResult(BaseModel):
+    status: LegStatus = Field(
+        description="ok; ambiguous or unresolved when the traveller's name could not be pinned "
+        "down to one person (every leg then has that status, with candidates).",
+        examples=["ok"],
+    )
     person: PersonRef | None = Field(description="The traveller matched; null when none for sure.")
     candidates: list[PersonRef] = Field(description="'Did you mean' when no sure match.")
-    exposure: Exposure = Field(description="Highest exposure over all legs.", examples=["high"])
+    exposure: Exposure | None = Field(
+        description="Highest exposure over all legs; null when ambiguous or unresolved.",
+        examples=["high"],
+    )
+    worst_case_exposure: Exposure = Field(
+        description="Highest worst-case exposure over all legs (equal to exposure when resolved).",
+        examples=["high"],
+    )
     first_obligation: int | None = Field(
         description="Index of the first leg where a state must arrest.", examples=[1]
     )
     counts: dict[str, int] = Field(
-        description="Legs by exposure.", examples=[{"high": 1, "low": 2}]
+        description="Legs by exposure; legs whose traveller is ambiguous or unresolved are "
+        "counted under that status.",
+        examples=[{"high": 1, "low": 2}],
     )
     legs: list[LegResult | LegError] = Field(description="One result or error per leg, in order.")
 
@@ -188,9 +241,68 @@ def worst_segment(segments: list[Segment]) -> Segment:
     )
 
 
+def leg_status(match: PersonMatch) -> LegStatus:
+    """ok when a person is matched or nobody came close; otherwise the level says which."""
+    if match.person is not None or match.level == "none":
+        return "ok"
+    return "ambiguous" if match.level == "ambiguous" else "unresolved"
+
+
+def stay_choice(
+    checker: Checker,
+    match: PersonMatch,
+    index: int,
+    country: Country,
+    arrive: dt.date,
+    depart: dt.date,
+    mode: Mode,
+) -> CandidateRef:
+    """Candidate ``index`` of a name not pinned down, with the worst segment of the stay."""
+    candidate = match.candidates[index]
+    segments = segments_of(checker, taken_as(match, candidate), country, arrive, depart, mode)
+    worst = worst_segment(segments)
+    person = candidate.person
+    return CandidateRef(
+        id=person.id,
+        name=person.name,
+        matched=candidate.matched,
+        score=round(candidate.score, 4),
+        active_warrant=any(
+            checker.snapshot.outstanding_warrants(person.id, s.start) for s in segments
+        ),
+        exposure=worst.exposure,
+        obligation=worst.obligation,
+    )
+
+
 def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> LegResult:
     country = checker.countries.resolve(leg.country)
     depart = leg.depart or leg.arrive
+    status = leg_status(match)
+    if status != "ok":
+        choices = [
+            stay_choice(checker, match, i, country, leg.arrive, depart, leg.mode)
+            for i in range(min(len(match.candidates), CANDIDATES_SHOWN))
+        ]
+        return LegResult(
+            id=leg.id,
+            index=index,
+            country=country_ref(country, leg.arrive),
+            arrive=leg.arrive,
+            depart=depart,
+            mode=leg.mode,
+            status=status,
+            exposure=None,
+            obligation=None,
+            worst_case_exposure=max(
+                (c.exposure for c in choices),
+                key=EXPOSURE_RANK.__getitem__,
+                default=Exposure.none,
+            ),
+            candidates=choices,
+            worst=None,
+            segments=[],
+        )
     segments = segments_of(checker, match, country, leg.arrive, depart, leg.mode)
     worst = worst_segment(segments)
     return LegResult(
@@ -202,6 +314,7 @@ def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> Leg
         mode=leg.mode,
         exposure=worst.exposure,
         obligation=worst.obligation,
+        worst_case_exposure=worst.exposure,
         worst=worst,
         segments=segments,
     )
@@ -220,12 +333,24 @@ def check_itinerary(checker: Checker, itinerary: Itinerary) -> ItineraryResult:
     results = [leg for leg in legs if isinstance(leg, LegResult)]
     counts: dict[str, int] = {}
     for r in results:
-        counts[r.exposure.value] = counts.get(r.exposure.value, 0) + 1
+        key = r.exposure.value if r.exposure is not None else r.status
+        counts[key] = counts.get(key, 0) + 1
+    status = leg_status(match)
     return ItineraryResult(
+        status=status,
         person=person_ref(match),
         candidates=candidate_refs(match),
-        exposure=max(
-            (r.exposure for r in results), key=EXPOSURE_RANK.__getitem__, default=Exposure.none
+        exposure=None
+        if status != "ok"
+        else max(
+            (r.exposure for r in results if r.exposure is not None),
+            key=EXPOSURE_RANK.__getitem__,
+            default=Exposure.none,
+        ),
+        worst_case_exposure=max(
+            (r.worst_case_exposure for r in results),
+            key=EXPOSURE_RANK.__getitem__,
+            default=Exposure.none,
         ),
         first_obligation=next((r.index for r in results if r.obligation), None),
         counts=counts,

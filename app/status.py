@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.data.alternatives import applied, concerns, contested_facts
+from app.data.alternatives import plain as _plain
 from app.data.snapshot import Snapshot
 from app.resolve.countries import Country
+from app.verdict import SourceRef, source_refs
 
 
 class TimelineEvent(BaseModel):
@@ -20,7 +25,17 @@ class TimelineEvent(BaseModel):
         examples=["entry_into_force"],
     )
     detail: str = Field(description="What, in words.", examples=["Statute in force (Art. 126)"])
-    sources: list[str] = Field(description="Sources of the record.")
+    sources: list[SourceRef] = Field(
+        description="Sources of the record, official first.",
+        examples=[
+            [
+                {
+                    "url": "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-10&chapter=18",
+                    "tier": "official",
+                }
+            ]
+        ],
+    )
 
 
 class ComplianceItem(BaseModel):
@@ -40,10 +55,30 @@ class ComplianceItem(BaseModel):
     finding: dt.date | None = Field(
         description="Judicial non-compliance finding.", examples=["2024-10-24"]
     )
-    sources: list[str] = Field(
-        description="Sources of the record.",
-        examples=[["https://miragenews.com/icc-mongolia-failed-in-putin-arrest-matter-1343864"]],
+    sources: list[SourceRef] = Field(
+        description="Sources of the record, official first.",
+        examples=[[{"url": "ICC-01/22-90", "tier": "official"}]],
     )
+
+
+class AlternativeTimeline(BaseModel):
+    """A country's status and timeline under a contested fact's other value."""
+
+    model_config = ConfigDict(frozen=True)
+    dataset: str = Field(
+        description="Dataset file of the record.", examples=["states_parties.yaml"]
+    )
+    record: str = Field(description="Record id or code.", examples=["BFA"])
+    field: str = Field(description="The contested field.", examples=["withdrawals"])
+    recorded: Any = Field(description="The value the datasets record.", examples=[[]])
+    alternative: Any = Field(
+        description="The other value.",
+        examples=[[{"notified": "2026-01-15", "effective": "2027-01-15"}]],
+    )
+    reason: str = Field(description="Why the other value is not the recorded one, in one line.")
+    sources: list[SourceRef] = Field(description="Sources of the other value, official first.")
+    state_party: bool = Field(description="Bound by the Statute on the date under the other value.")
+    timeline: list[TimelineEvent] = Field(description="The timeline under the other value.")
 
 
 class CountryStatus(BaseModel):
@@ -71,6 +106,11 @@ class CountryStatus(BaseModel):
     declarations_12_3: list[str] = Field(description="Art. 12(3) declarations (ids).")
     referrals: list[str] = Field(description="Security Council referrals that bind it (ids).")
     compliance: list[ComplianceItem] = Field(description="Its compliance record.")
+    alternatives: list[AlternativeTimeline] = Field(
+        default_factory=list,
+        description="Contested facts of its records: its status and timeline under each other "
+        "value some sources give (the recorded value is what the answers use).",
+    )
 
     def lines(self) -> list[str]:
         out = []
@@ -92,7 +132,15 @@ class CountryStatus(BaseModel):
         return out
 
 
-def country_status(snapshot: Snapshot, country: Country, day: dt.date) -> CountryStatus:
+def country_status(
+    snapshot: Snapshot, country: Country, day: dt.date, *, alternatives: bool = True
+) -> CountryStatus:
+    """Status on ``day`` and timeline; with the timeline under each contested fact of its
+    records (``alternatives``)."""
+
+    def refs(sources: Iterable[object]) -> list[SourceRef]:
+        return source_refs(snapshot.source_registry, sources)
+
     m = snapshot.membership(country.iso3, day)
     timeline: list[TimelineEvent] = []
     territory = snapshot.territories.get(country.iso3)
@@ -100,7 +148,7 @@ def country_status(snapshot: Snapshot, country: Country, day: dt.date) -> Countr
         territory.sovereign if territory and territory.sovereign else country.iso3
     )
     if state is not None:
-        src = list(state.sources)
+        src = refs(state.sources)
         if state.signature:
             timeline.append(
                 TimelineEvent(
@@ -127,7 +175,7 @@ def country_status(snapshot: Snapshot, country: Country, day: dt.date) -> Countr
             )
         )
         for w in state.withdrawals:
-            wsrc = list(w.sources)
+            wsrc = refs(w.sources)
             timeline.append(
                 TimelineEvent(
                     date=w.notified,
@@ -155,7 +203,7 @@ def country_status(snapshot: Snapshot, country: Country, day: dt.date) -> Countr
                     )
                 )
     if territory is not None:
-        tsrc = list(territory.sources)
+        tsrc = refs(territory.sources)
         if territory.covered_from:
             timeline.append(
                 TimelineEvent(
@@ -182,7 +230,7 @@ def country_status(snapshot: Snapshot, country: Country, day: dt.date) -> Countr
                 date=d.lodged,
                 event="declaration_12_3",
                 detail=f"Art. 12(3) declaration {d.id} ({accepted})",
-                sources=list(d.sources),
+                sources=refs(d.sources),
             )
         )
     referrals = [r for r in snapshot.referrals if country.iso3 in r.binds]
@@ -192,7 +240,7 @@ def country_status(snapshot: Snapshot, country: Country, day: dt.date) -> Countr
                 date=r.adopted,
                 event="unsc_referral",
                 detail=f"{r.resolution} binds it",
-                sources=list(r.sources),
+                sources=refs(r.sources),
             )
         )
     failures = [f for f in snapshot.failures if f.state == country.iso3]
@@ -203,7 +251,7 @@ def country_status(snapshot: Snapshot, country: Country, day: dt.date) -> Countr
                     date=f.finding,
                     event="noncompliance_finding",
                     detail=f"non-compliance finding ({f.person})",
-                    sources=list(f.sources),
+                    sources=refs(f.sources),
                 )
             )
     timeline.sort(key=lambda e: e.date)
@@ -232,8 +280,38 @@ def country_status(snapshot: Snapshot, country: Country, day: dt.date) -> Countr
                 visit_from=f.visit_from,
                 visit_to=f.visit_to,
                 finding=f.finding,
-                sources=list(f.sources),
+                sources=refs(f.sources),
             )
             for f in failures
         ],
+        alternatives=_alternatives(snapshot, country, day) if alternatives else [],
     )
+
+
+#: Datasets whose contested facts change a country's own status and timeline.
+COUNTRY_DATASETS = ("states_parties.yaml", "territories.yaml", "declarations_12_3.yaml")
+
+
+def _alternatives(snapshot: Snapshot, country: Country, day: dt.date) -> list[AlternativeTimeline]:
+    out = []
+    for fact in contested_facts(snapshot):
+        if fact.dataset not in COUNTRY_DATASETS:
+            continue
+        if not concerns(fact, snapshot, None, country.iso3):
+            continue
+        other = country_status(applied(snapshot, fact), country, day, alternatives=False)
+        alt = fact.alternative
+        out.append(
+            AlternativeTimeline(
+                dataset=fact.dataset,
+                record=fact.record,
+                field=alt.field,
+                recorded=_plain(fact.recorded),
+                alternative=_plain(alt.value),
+                reason=alt.reason,
+                sources=source_refs(snapshot.source_registry, alt.sources),
+                state_party=other.state_party,
+                timeline=other.timeline,
+            )
+        )
+    return out

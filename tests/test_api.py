@@ -93,12 +93,13 @@ def test_an_unknown_person_is_not_an_error(live: httpx.Client) -> None:
     assert v["exposure"] == "none" and v["person"] is None
 
 
-def test_a_near_name_offers_did_you_mean(live: httpx.Client) -> None:
-    v = live.get(
+def test_a_name_two_people_fit_asks_which(live: httpx.Client) -> None:
+    response = live.get(
         "/v1/exposure", params={"person": "Gbagbo", "country": "CI", "date": "2010-01-01"}
-    ).json()
-    assert v["person"] is None
-    assert {c["id"] for c in v["candidates"]} >= {"gbagbo-laurent", "gbagbo-simone"}
+    )
+    body = problem_of(response)
+    assert response.status_code == 422 and body["title"] == "Ambiguous person"
+    assert {c["id"] for c in body["choices"]} >= {"gbagbo-laurent", "gbagbo-simone"}
 
 
 @pytest.mark.parametrize(

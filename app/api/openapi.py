@@ -56,8 +56,29 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         },
         "choices": {
             "type": "array",
-            "description": "For an ambiguous country: the candidates.",
+            "description": "For an ambiguous country: the candidates (iso3, name). For an "
+            "ambiguous person: each person the name may mean (id, name, matched, score, "
+            "active_warrant on the date, exposure and obligation on the date).",
             "items": {"type": "object"},
+            "examples": [
+                [{"iso3": "COG", "name": "Republic of the Congo"}],
+                [
+                    {
+                        "id": "gaddafi-saif-al-islam",
+                        "name": "Saif Al-Islam Gaddafi",
+                        "matched": "Saif Al-Islam Gaddafi",
+                        "score": 0.85,
+                        "active_warrant": True,
+                        "exposure": "high",
+                        "obligation": True,
+                    }
+                ],
+            ],
+        },
+        "date": {
+            "type": "string",
+            "description": "For an ambiguous person: the date the choices' exposures are for.",
+            "examples": ["2025-06-01"],
         },
         "suggestions": {
             "type": "array",
@@ -90,7 +111,12 @@ def install(app: FastAPI) -> None:
             for operation in methods.values():
                 for code, response in operation.get("responses", {}).items():
                     if code.isdigit() and int(code) >= 400:
-                        response["content"] = {"application/problem+json": {"schema": PROBLEM_REF}}
+                        # Keep an example a route gives; the schema is always Problem.
+                        given = response.get("content", {}).get("application/problem+json", {})
+                        body: dict[str, Any] = {"schema": PROBLEM_REF}
+                        if "example" in given:
+                            body["example"] = given["example"]
+                        response["content"] = {"application/problem+json": body}
         app.openapi_schema = document
         return document
 

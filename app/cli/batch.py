@@ -126,6 +126,8 @@ def batch(
     table.add_row("rows", f"{stats.rows:,}")
     for level in ("high", "medium", "low", "none"):
         table.add_row(f"exposure {level}", f"{stats.by_exposure.get(level, 0):,}")
+    for status in ("ambiguous", "unresolved"):  # no answer: the person was not pinned down
+        table.add_row(f"person {status}", f"{stats.by_exposure.get(status, 0):,}")
     table.add_row("obligation to arrest", f"{stats.obligations:,}")
     table.add_row("errors", f"{stats.errors:,}")
     table.add_row("rows per second", f"{stats.rows / elapsed:,.0f}" if elapsed else "-")

@@ -38,7 +38,7 @@ DatasetsOpt = Annotated[
 def fail(problems: FileProblems, what: str) -> typer.Exit:
     """Print located problems to stderr, one a line, and exit non-zero."""
     for problem in problems.problems:
-        err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        err.print(str(problem), markup=False, emoji=False, highlight=False, soft_wrap=True)
     err.print(f"[red]{len(problems.problems)} problem(s) in the {what}[/red]")
     return typer.Exit(code=1)
 

@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from app.cli.common import DatasetsOpt, domain_error, err, out, snapshot_or_exit
+from app.cli.common import (
+    DatasetsOpt,
+    ModeArg,
+    RulesOpt,
+    checker_or_exit,
+    domain_error,
+    err,
+    out,
+    parse_date,
+    snapshot_or_exit,
+)
 from app.errors import DomainError
 
 people_app = typer.Typer(help="People with public ICC warrants or summonses.", no_args_is_help=True)
@@ -39,6 +49,61 @@ def people_search(
     out.print(table)
     if match.person is None:
         out.print("[yellow]no sure match: choose a candidate (or give --birth-date)[/yellow]")
+
+
+@people_app.command("changes")
+def people_changes(
+    person: Annotated[str, typer.Argument(help="Person id or a name in any script.")],
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: today).")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: a year on).")
+    ] = None,
+    mode: Annotated[ModeArg, typer.Option(help="visit, transit or overflight.")] = ModeArg.visit,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
+    datasets_dir: DatasetsOpt = None,
+    rules_dir: RulesOpt = None,
+) -> None:
+    """Every date in a window on which PERSON's exposure changes in some country."""
+    import datetime as dt
+
+    from app.changes import person_changes
+
+    start = parse_date(date_from, "--from")
+    end = parse_date(date_to, "--to") if date_to else start + dt.timedelta(days=365)
+    if end < start:
+        raise typer.BadParameter("--to is before --from", param_hint="--to")
+    checker = checker_or_exit(datasets_dir, rules_dir)
+    try:
+        match = checker.resolve_person(person)
+    except DomainError as exc:
+        raise domain_error(exc) from None
+    if match.person is None:
+        out.print(f"no sure match for {person!r}: use `people search` and give the id")
+        raise typer.Exit(code=1)
+    result = person_changes(checker, match.person, start, end, mode.value)
+    if as_json:
+        out.print_json(result.model_dump_json())
+        return
+    out.print(
+        f"[bold]{result.name}[/bold]: changes {start} to {end} ({mode.value}); "
+        f"datasets as of {result.datasets_as_of}",
+        highlight=False,
+    )
+    # One line per change (not a table): lines stay whole when piped or in a narrow terminal.
+    for day in result.days:
+        for c in day.countries:
+            before = f"{c.exposure_before.value}/{'duty' if c.obligation_before else 'no duty'}"
+            after = f"{c.exposure_after.value}/{'duty' if c.obligation_after else 'no duty'}"
+            rules = ", ".join(dict.fromkeys(c.rules_after.values()))
+            mark = "  [yellow]scheduled[/yellow]" if day.scheduled else ""
+            out.print(
+                f"{day.date}  {c.name} ({c.iso3}): {before} -> {after}  [dim]{rules}[/dim]{mark}",
+                highlight=False,
+            )
+    if not result.days:
+        out.print("no change in the window")
 
 
 @people_app.command("show")

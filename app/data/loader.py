@@ -17,13 +17,18 @@ from pydantic import BaseModel
 
 from app.data import models as m
 from app.data.snapshot import FileInfo, Snapshot
+from app.data.sources import SourceRegistry
 from app.yamlio import FileProblems, Located, Problem, load_file
 
 Locate = Callable[[str, Sequence[int | str], str, str], Problem]
 
 
-def load_snapshot(directory: Path) -> Snapshot:
-    """Load and check every dataset file in ``directory``; raise FileProblems if any is wrong."""
+def load_snapshot(directory: Path, *, check_sources: bool = True) -> Snapshot:
+    """Load and check every dataset file in ``directory``; raise FileProblems if any is wrong.
+
+    ``check_sources=False`` loads an older version for comparison (``data diff``): one written
+    before the source registry existed, or before a domain was refused, still loads.
+    """
     located: dict[str, Located] = {}
     parsed: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -32,6 +37,8 @@ def load_snapshot(directory: Path) -> Snapshot:
     for name, model in m.FILES.items():
         path = directory / name
         shown = f"{directory.name}/{name}"
+        if not path.is_file() and name == "source_tiers.yaml" and not check_sources:
+            continue
         if not path.is_file():
             problems.append(Problem(shown, None, "", "missing dataset file"))
             continue
@@ -52,6 +59,12 @@ def load_snapshot(directory: Path) -> Snapshot:
         return Problem(located[file].file, located[file].line_of(loc), field, message)
 
     problems.extend(cross_check(parsed, locate))
+    problems.extend(alternative_problems(parsed, locate))
+    tiers = parsed.get("source_tiers.yaml")
+    registry = registry_of(tiers) if tiers is not None else SourceRegistry()
+    for name in m.FILES:
+        if name != "source_tiers.yaml" and check_sources:
+            problems.extend(source_problems(name, located[name].data, registry, locate))
     if problems:
         raise FileProblems(problems)
 
@@ -69,11 +82,86 @@ def load_snapshot(directory: Path) -> Snapshot:
         people=parsed["people.yaml"].people,
         warrants=parsed["warrants.yaml"].warrants,
         summonses=parsed["summonses.yaml"].summonses,
+        applications=parsed["applications.yaml"].applications,
         failures=compliance.failures,
         positions=compliance.positions,
         country_aliases=parsed["country_aliases.yaml"],
+        source_registry=registry,
         areas=parsed["areas.yaml"].areas,
     )
+
+
+def alternative_problems(parsed: dict[str, Any], locate: Locate) -> Iterable[Problem]:
+    """Each alternative names a contestable field and makes a valid record when applied."""
+    from app.data.alternatives import check_alternative
+
+    for name, content in parsed.items():
+        for key, value in content.__dict__.items():
+            if not isinstance(value, list):
+                continue
+            for i, record in enumerate(value):
+                for j, alt in enumerate(getattr(record, "alternatives", None) or []):
+                    message = check_alternative(record, alt)
+                    if message:
+                        where = (key, i, "alternatives", j)
+                        yield locate(name, where, _field_name(where), message)
+
+
+def registry_of(tiers: m.SourceTiersFile) -> SourceRegistry:
+    """The source registry from its file."""
+    return SourceRegistry.build(
+        official=tiers.official,
+        press=tiers.press,
+        secondary=tiers.secondary,
+        refused=tiers.refused,
+        refused_prefixes=tiers.refused_prefixes,
+        tracking=tiers.tracking_parameters,
+        official_citations=tiers.official_citations,
+    )
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
+
+
+def source_problems(
+    file: str, data: Any, registry: SourceRegistry, locate: Locate
+) -> Iterable[Problem]:
+    """Every source anywhere in a file: a known, not refused domain without tracking
+    parameters; and a `confidence: high` record cites at least one official source."""
+
+    def walk(node: Any, loc: tuple[int | str, ...]) -> Iterable[Problem]:
+        if isinstance(node, dict):
+            sources = node.get("sources")
+            tiers: list[str | None] = []
+            if isinstance(sources, list):
+                for j, item in enumerate(sources):
+                    source = (
+                        m.SourceOverride.model_validate(item) if isinstance(item, dict) else item
+                    )
+                    found = registry.classify(source)
+                    tiers.append(found.tier)
+                    if found.problem:
+                        where = (*loc, "sources", j)
+                        yield locate(file, where, _field_name(where), found.problem)
+            high = node.get("confidence") == "high" and isinstance(sources, list)
+            if high and "official" not in tiers:
+                where = (*loc, "confidence")
+                yield locate(
+                    file,
+                    where,
+                    _field_name(where),
+                    "confidence high needs at least one official source (the Court, "
+                    "the UN, a government or a court of a state); lower it or cite one",
+                )
+            for key, value in node.items():
+                if key != "sources":
+                    yield from walk(value, (*loc, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, (*loc, i))
+
+    yield from walk(data, ())
 
 
 def _count(model: BaseModel) -> int:
@@ -117,6 +205,7 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
     people: list[m.Person] = parsed["people.yaml"].people
     warrants: list[m.Warrant] = parsed["warrants.yaml"].warrants
     summonses: list[m.Summons] = parsed["summonses.yaml"].summonses
+    applications: list[m.Application] = parsed["applications.yaml"].applications
     compliance: m.ComplianceFile = parsed["compliance.yaml"]
     aliases: m.CountryAliasesFile = parsed["country_aliases.yaml"]
     areas: list[m.Area] = parsed["areas.yaml"].areas
@@ -143,6 +232,7 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
     out += _duplicates(P, "people", people, "id", locate)
     out += _duplicates(W, "warrants", warrants, "id", locate)
     out += _duplicates(SU, "summonses", summonses, "id", locate)
+    out += _duplicates("applications.yaml", "applications", applications, "id", locate)
     out += _duplicates(C, "failures", compliance.failures, "id", locate)
     out += _duplicates(C, "positions", compliance.positions, "id", locate)
     AR = "areas.yaml"
@@ -256,12 +346,20 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
     for i, su in enumerate(summonses):
         ref(SU, ("summonses", i, "person"), su.person, person_ids, "person")
         ref(SU, ("summonses", i, "situation"), su.situation, situation_ids, "situation")
-    named = {w.person for w in warrants} | {s.person for s in summonses}
+    out += _check_applications(applications, warrant_map, person_ids, situation_ids, locate)
+    named = (
+        {w.person for w in warrants}
+        | {s.person for s in summonses}
+        | {a.person for a in applications}
+    )
     for i, p in enumerate(people):
         if p.id not in named:
             out.append(
                 locate(
-                    P, ("people", i, "id"), f"people[{i}].id", f"{p.id!r} has no warrant or summons"
+                    P,
+                    ("people", i, "id"),
+                    f"people[{i}].id",
+                    f"{p.id!r} has no warrant, summons or application",
                 )
             )
     for i, f in enumerate(compliance.failures):
@@ -299,6 +397,17 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
         for j, code in enumerate(choices):
             ref(A, ("ambiguous", name, j), code, codes, "country code")
     as_of: dt.date = parsed["states_parties.yaml"].as_of
+    for i, ap in enumerate(applications):
+        for name, day in (("filed", ap.filed), ("decided", ap.decided)):
+            if day is not None and day > as_of:
+                out.append(
+                    locate(
+                        "applications.yaml",
+                        ("applications", i, name),
+                        f"applications[{i}].{name}",
+                        f"after the datasets' as-of date {as_of}",
+                    )
+                )
     for i, w in enumerate(warrants):
         if w.issued > as_of:
             out.append(
@@ -309,4 +418,42 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
                     f"after the datasets' as-of date {as_of}",
                 )
             )
+    return out
+
+
+def _check_applications(
+    applications: list[m.Application],
+    warrants: dict[str, m.Warrant],
+    person_ids: set[str],
+    situation_ids: set[str],
+    locate: Locate,
+) -> list[Problem]:
+    """References, and an outcome that agrees with its dates and its warrant."""
+    AP = "applications.yaml"
+    out: list[Problem] = []
+
+    def problem(i: int, field: str, message: str) -> None:
+        out.append(locate(AP, ("applications", i, field), f"applications[{i}].{field}", message))
+
+    for i, a in enumerate(applications):
+        if a.person not in person_ids:
+            problem(i, "person", f"unknown person {a.person!r}")
+        if a.situation not in situation_ids:
+            problem(i, "situation", f"unknown situation {a.situation!r}")
+        if a.decided is not None and a.decided < a.filed:
+            problem(i, "decided", f"{a.decided} is before the filing date {a.filed}")
+        if (a.outcome == "pending") != (a.decided is None):
+            problem(
+                i, "decided", "a decision date is given exactly when the outcome is not pending"
+            )
+        if a.outcome == "granted":
+            w = warrants.get(a.warrant or "")
+            if w is None:
+                problem(i, "warrant", "a granted application names its warrant (warrants.yaml)")
+            elif w.person != a.person:
+                problem(i, "warrant", f"warrant {w.id!r} is against {w.person!r}, not {a.person!r}")
+            elif w.issued != a.decided:
+                problem(i, "decided", f"warrant {w.id!r} was issued on {w.issued}, not {a.decided}")
+        elif a.warrant is not None:
+            problem(i, "warrant", f"only a granted application has a warrant, not {a.outcome}")
     return out

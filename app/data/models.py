@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
@@ -16,7 +16,20 @@ Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Iso2 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-Sources = Annotated[list[NonEmpty], Field(min_length=1)]
+
+
+class SourceOverride(BaseModel):
+    """A source whose tier its domain alone does not decide (a government page on a generic
+    host, a citation in words); the reviewer of the change checks the tier given."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: NonEmpty = Field(description="The address, or a citation in words.")
+    tier: Literal["official", "press", "secondary"] = Field(description="The source's tier.")
+
+
+Source = NonEmpty | SourceOverride
+Sources = Annotated[list[Source], Field(min_length=1)]
 
 
 class Confidence(StrEnum):
@@ -30,6 +43,25 @@ class Confidence(StrEnum):
 CONFIDENCE_ORDER = {Confidence.low: 0, Confidence.medium: 1, Confidence.high: 2}
 
 
+class Alternative(BaseModel):
+    """Another value for one of a record's fields that some sources give (a contested fact).
+
+    The rules see the recorded value; answers that depend on the record are also computed with
+    this value applied, and shown beside the recorded answer.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: NonEmpty = Field(
+        description="The field, as a dotted path within the record (`issued`, "
+        "`withdrawals`, `died`, `history`).",
+        examples=["issued"],
+    )
+    value: Any = Field(description="The other value, in the field's own shape.")
+    sources: Sources = Field(description="Sources that give the other value.")
+    reason: NonEmpty = Field(description="One line: why the other value is not recorded.")
+
+
 class Record(BaseModel):
     """Fields every record carries."""
 
@@ -38,6 +70,10 @@ class Record(BaseModel):
     sources: Sources = Field(description="Addresses or citations a reviewer can open.")
     confidence: Confidence = Field(description="high, medium or low.")
     notes: str | None = Field(default=None, description="Conflicts, how decided, caveats.")
+    alternatives: list[Alternative] = Field(
+        default_factory=list,
+        description="Other values some sources give for a field (contested facts).",
+    )
 
 
 # --- States Parties -------------------------------------------------------------------------
@@ -252,7 +288,7 @@ class Role(BaseModel):
 
 
 class Person(Record):
-    """A person named in a public ICC arrest warrant or summons."""
+    """A person named in a public ICC arrest warrant, summons or warrant application."""
 
     id: RecordId = Field(
         description="Stable kebab-case id; never reused or renamed.", examples=["putin-vladimir"]
@@ -346,7 +382,7 @@ class StatusEntry(BaseModel):
         description="Details in words, e.g. the day of transfer to the Court's custody.",
         examples=["arrested in Kinshasa and surrendered by the DRC"],
     )
-    sources: list[NonEmpty] = Field(
+    sources: list[Source] = Field(
         default_factory=list,
         description="Sources of this change, where the warrant's own do not cover it.",
         examples=[["https://www.icc-cpi.int/situations/ukraine"]],
@@ -436,6 +472,54 @@ class Summons(Record):
         description="Date the person first appeared before the Court; null if not (yet).",
         examples=["2009-05-18"],
     )
+
+
+ApplicationOutcome = Literal["granted", "rejected", "withdrawn", "pending"]
+
+
+class Application(Record):
+    """A public application by the Prosecutor for a warrant of arrest (Art. 58(1)): not a
+    warrant. Since 2025-11-10 applications are kept secret by default (regulation 23 ter), so
+    only those announced by the Office of the Prosecutor are known."""
+
+    id: RecordId = Field(
+        description="Stable application id.", examples=["min-aung-hlaing-2024-application"]
+    )
+    person: RecordId = Field(
+        description="Person id (people.yaml) the application names.", examples=["min-aung-hlaing"]
+    )
+    situation: RecordId = Field(
+        description="Situation id (situations.yaml).", examples=["bangladesh-myanmar"]
+    )
+    filed: Date = Field(
+        description="Date the application was filed with the Pre-Trial Chamber (as the "
+        "Prosecutor announced it).",
+        examples=["2024-11-27"],
+    )
+    decided: Date | None = Field(
+        default=None,
+        description="Date the Chamber decided it, or the date the Prosecutor withdrew it; null "
+        "while pending.",
+        examples=[None],
+    )
+    outcome: ApplicationOutcome = Field(
+        description="granted (a warrant was issued: see `warrant`), rejected, withdrawn (by the "
+        "Prosecutor, e.g. on the person's death) or pending (no public decision).",
+        examples=["pending"],
+    )
+    warrant: RecordId | None = Field(
+        default=None,
+        description="The warrant (warrants.yaml) issued on it, when granted.",
+        examples=[None],
+    )
+    summary: NonEmpty = Field(
+        description="What was applied for, in one sentence.",
+        examples=["Crimes against humanity of deportation and persecution of the Rohingya."],
+    )
+
+    def pending_on(self, day: dt.date) -> bool:
+        """Filed on or before ``day`` and not yet decided or withdrawn by then."""
+        return self.filed <= day and (self.decided is None or day < self.decided)
 
 
 # --- Compliance -------------------------------------------------------------------------------
@@ -583,6 +667,11 @@ class SummonsesFile(BaseModel):
     summonses: list[Summons]
 
 
+class ApplicationsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    applications: list[Application]
+
+
 class ComplianceFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     failures: list[Failure]
@@ -606,6 +695,19 @@ class CountryAliasesFile(BaseModel):
     )
 
 
+class SourceTiersFile(BaseModel):
+    """The reviewed registry of source domains by tier (datasets/source_tiers.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+    official: list[NonEmpty]
+    press: list[NonEmpty]
+    secondary: list[NonEmpty]
+    refused: dict[NonEmpty, NonEmpty]
+    refused_prefixes: dict[NonEmpty, NonEmpty] = Field(default_factory=dict)
+    tracking_parameters: list[NonEmpty]
+    official_citations: list[NonEmpty] = Field(default_factory=list)
+
+
 #: Each dataset file and the model of its contents, in load order.
 FILES: dict[str, type[BaseModel]] = {
     "states_parties.yaml": StatesFile,
@@ -616,7 +718,9 @@ FILES: dict[str, type[BaseModel]] = {
     "people.yaml": PeopleFile,
     "warrants.yaml": WarrantsFile,
     "summonses.yaml": SummonsesFile,
+    "applications.yaml": ApplicationsFile,
     "compliance.yaml": ComplianceFile,
     "country_aliases.yaml": CountryAliasesFile,
+    "source_tiers.yaml": SourceTiersFile,
     "areas.yaml": AreasFile,
 }

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from app.data.models import (
+    Application,
     Area,
     CountryAliasesFile,
     Declaration,
@@ -21,6 +22,7 @@ from app.data.models import (
     Territory,
     Warrant,
 )
+from app.data.sources import SourceRegistry
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -71,9 +73,11 @@ class Snapshot:
     people: Mapping[str, Person]
     warrants: Mapping[str, Warrant]
     summonses: tuple[Summons, ...]
+    applications: tuple[Application, ...]
     failures: tuple[Failure, ...]
     positions: tuple[Position, ...]
     country_aliases: CountryAliasesFile
+    source_registry: SourceRegistry = field(default_factory=SourceRegistry)
     areas: tuple[Area, ...] = ()
     _warrants_by_person: Mapping[str, tuple[Warrant, ...]] = field(repr=False, default_factory=dict)
 
@@ -93,8 +97,10 @@ class Snapshot:
         warrants: Iterable[Warrant],
         summonses: Iterable[Summons],
         failures: Iterable[Failure],
+        applications: Iterable[Application] = (),
         positions: Iterable[Position],
         country_aliases: CountryAliasesFile,
+        source_registry: SourceRegistry | None = None,
         areas: Iterable[Area] = (),
     ) -> Snapshot:
         """Index the records (ids are assumed unique: the loader checked)."""
@@ -114,11 +120,44 @@ class Snapshot:
             people=MappingProxyType({p.id: p for p in people}),
             warrants=MappingProxyType(warrant_map),
             summonses=tuple(summonses),
+            applications=tuple(sorted(applications, key=lambda a: (a.filed, a.id))),
             failures=tuple(failures),
             positions=tuple(positions),
             country_aliases=country_aliases,
+            source_registry=source_registry or SourceRegistry(),
             areas=tuple(areas),
             _warrants_by_person=MappingProxyType({k: tuple(v) for k, v in by_person.items()}),
+        )
+
+    def replacing(self, attr: str, records: Iterable[object]) -> Snapshot:
+        """A copy with one collection replaced (``"warrants"``, ``"states"`` ...), re-indexed.
+
+        Used to answer under a contested fact's other value; the version gains a suffix so
+        that nothing keyed on it mistakes the copy for the original.
+        """
+        fields = {
+            "states": list(self.states.values()),
+            "territories": list(self.territories.values()),
+            "situations": list(self.situations.values()),
+            "declarations": list(self.declarations),
+            "referrals": list(self.referrals),
+            "people": list(self.people.values()),
+            "warrants": list(self.warrants.values()),
+            "summonses": list(self.summonses),
+            "failures": list(self.failures),
+            "positions": list(self.positions),
+        }
+        if attr not in fields:
+            raise KeyError(attr)
+        fields[attr] = list(records)
+        return Snapshot.build(
+            as_of=self.as_of,
+            version=self.version + "+alternative",
+            files=self.files,
+            country_aliases=self.country_aliases,
+            source_registry=self.source_registry,
+            areas=self.areas,
+            **fields,  # type: ignore[arg-type]
         )
 
     # --- membership ---------------------------------------------------------------------------
@@ -214,6 +253,8 @@ class Snapshot:
                 1 for w in self.warrants.values() if w.outstanding_on(day)
             ),
             "summonses": len(self.summonses),
+            "applications": len(self.applications),
+            "applications_pending_on_as_of": sum(1 for a in self.applications if a.pending_on(day)),
             "compliance_failures": len(self.failures),
             "compliance_positions": len(self.positions),
             "country_aliases": len(self.country_aliases.aliases),
@@ -225,6 +266,15 @@ class Snapshot:
     def warrants_of(self, person_id: str) -> tuple[Warrant, ...]:
         """All warrants against a person, oldest first."""
         return self._warrants_by_person.get(person_id, ())
+
+    def applications_of(self, person_id: str) -> tuple[Application, ...]:
+        """The Prosecutor's public applications naming the person, by filing date."""
+        return tuple(a for a in self.applications if a.person == person_id)
+
+    def pending_application(self, person_id: str, day: dt.date) -> Application | None:
+        """The latest application naming the person that is pending on ``day``, if any."""
+        pending = [a for a in self.applications_of(person_id) if a.pending_on(day)]
+        return pending[-1] if pending else None
 
     def outstanding_warrants(self, person_id: str, day: dt.date) -> list[Warrant]:
         """Warrants against a person that are outstanding on ``day`` (sealed ones included)."""
@@ -319,6 +369,10 @@ class Snapshot:
             for f in self.failures:
                 if f.person == person_id and f.state in countries:
                     days.add(f.complete_on + ONE_DAY)
+            for a in self.applications_of(person_id):
+                days.add(a.filed)
+                if a.decided:
+                    days.add(a.decided)
             person = self.people.get(person_id)
             if person is not None:
                 if person.died:

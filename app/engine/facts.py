@@ -53,6 +53,17 @@ class PersonFacts(_Group):
         "offices with personal immunity in customary international law).",
         examples=[True],
     )
+    application_pending: bool = Field(
+        default=False,
+        description="The Prosecutor has publicly applied for a warrant of arrest against the "
+        "person (applications.yaml) and no decision on it is public by the date.",
+        examples=[False],
+    )
+    application_filed: dt.date | None = Field(
+        default=None,
+        description="Filing date of that pending application; unknown when none.",
+        examples=["2024-11-27"],
+    )
     unrecognised_government: bool = Field(
         default=False,
         description="Holds such an office on the date in a government most states do not "

@@ -24,7 +24,50 @@ DECISION_PLACEHOLDER_BYTES = DECISION_PLACEHOLDER.encode()
 Explain = Literal["fired", "full"]
 EXPLAIN_HELP = "fired: the rules that fired; full: also why each other rule did not (why_not)."
 ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Bad input, unknown or ambiguous country (problem+json)."}
+    422: {
+        "description": "Bad input, an unknown or ambiguous country, or an ambiguous person "
+        "(problem+json). An ambiguous person (title 'Ambiguous person', two or more people fit "
+        "the name) comes with `choices`: each person's id, name, the alias matched, the score, "
+        "whether a warrant was outstanding on the date, and their exposure and obligation "
+        "there on that date; ask again with a fuller name, a birth date, a nationality or the "
+        "person's id. A name that fits nobody for sure but has candidates is not an error: the "
+        "Verdict says status 'unresolved'.",
+        "content": {
+            "application/problem+json": {
+                "example": {
+                    "type": "https://icc-exposure.example/problems/ambiguous-person",
+                    "title": "Ambiguous person",
+                    "status": 422,
+                    "detail": "'Gaddafi' may mean Muammar Mohammed Abu Minyar Gaddafi, Saif "
+                    "Al-Islam Gaddafi: say which (a fuller name, a birth date, a nationality or "
+                    "a person id)",
+                    "instance": "/v1/exposure",
+                    "field": "person",
+                    "date": "2025-06-01",
+                    "choices": [
+                        {
+                            "id": "gaddafi-muammar",
+                            "name": "Muammar Mohammed Abu Minyar Gaddafi",
+                            "matched": "Muammar Gaddafi",
+                            "score": 0.875,
+                            "active_warrant": False,
+                            "exposure": "none",
+                            "obligation": False,
+                        },
+                        {
+                            "id": "gaddafi-saif-al-islam",
+                            "name": "Saif Al-Islam Gaddafi",
+                            "matched": "Saif Al-Islam Gaddafi",
+                            "score": 0.85,
+                            "active_warrant": True,
+                            "exposure": "high",
+                            "obligation": True,
+                        },
+                    ],
+                }
+            }
+        },
+    }
 }
 
 

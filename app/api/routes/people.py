@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import CheckerDep
 from app.api.models import Candidate, PeopleSearch, PersonSummary, WorldEntry, WorldView
+from app.changes import PersonChanges, person_changes
 from app.data.models import Person, Summons, Warrant
 from app.engine.facts import Mode
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.types import IsoDate
 from app.worldview import world
 
@@ -118,3 +119,41 @@ async def people_world(
         counts=view.counts,
         countries=rows,
     )
+
+
+@router.get(
+    "/{person_id}/changes",
+    operation_id="people-changes",
+    summary="Every date in a window on which the person's exposure changes, country by country",
+    description="A withdrawal taking effect, a warrant issued or executed, a declaration lodged, a "
+    "failure to arrest on record: each date on which the answer (exposure, obligation or the "
+    "rule deciding them) changes in some country, with the answer before and after. Dates after "
+    "the datasets' as-of date are changes already scheduled then, marked `scheduled`.",
+    responses={
+        404: {"description": "No such person id (problem+json)."},
+        422: {"description": "A date is malformed or the window is reversed (problem+json)."},
+    },
+)
+def people_changes(
+    checker: CheckerDep,
+    person_id: PersonId,
+    date_from: Annotated[
+        IsoDate | None,
+        Query(alias="from", description="First day (YYYY-MM-DD); default today (UTC)."),
+    ] = None,
+    date_to: Annotated[
+        IsoDate | None,
+        Query(alias="to", description="Last day (YYYY-MM-DD); default one year after `from`."),
+    ] = None,
+    mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
+) -> PersonChanges:
+    # A plain def: FastAPI runs it in its thread pool, so the walk over every country (a few
+    # seconds on a busy machine) does not hold the event loop.
+    person = _person(checker, person_id)
+    start = date_from or dt.datetime.now(dt.UTC).date()
+    end = date_to or start + dt.timedelta(days=365)
+    if end < start:
+        raise InvalidInput("'to' is before 'from'", field="query:to")
+    if (end - start).days > 366 * 30:
+        raise InvalidInput("the window is longer than 30 years", field="query:to")
+    return person_changes(checker, person, start, end, mode)
