@@ -1,9 +1,10 @@
 """Batches of legs, streamed: NDJSON or CSV in, NDJSON or CSV out, one record per input row.
 
-A row: ``id, person, country, arrive, depart, mode, birth_date, nationality`` (``date`` is taken
-for ``arrive``). Every row gets a result or an error record (with its row number), in input
-order; a bad row never stops the batch. Memory does not grow with the input: rows are read,
-answered and written one at a time, and the caches below are bounded.
+A row: ``id, person, country, arrive, depart, mode, birth_date, nationality, place`` (``date``
+is taken for ``arrive``; ``place``, an airport code or a city, may stand for ``country``). Every
+row gets a result or an error record (with its row number), in input order; a bad row never stops
+the batch. Memory does not grow with the input: rows are read, answered and written one at a
+time, and the caches below are bounded.
 
 Speed: answers depend only on what a row asks, so the rendered answer is memoised on the row's
 fields (without its id); each distinct name and country is resolved once; and underneath, the
@@ -26,21 +27,26 @@ from app.errors import DomainError
 from app.itinerary import MAX_STAY_DAYS, boundaries
 from app.resolve.countries import Country
 from app.resolve.people import MAX_NAME, PersonMatch
-from app.types import strict_iso_date
+from app.resolve.places import PlaceMatch
+from app.types import in_range, plain_text, strict_iso_date
 
 Format = Literal["csv", "ndjson"]
-FIELDS = ("id", "person", "country", "arrive", "depart", "mode", "birth_date", "nationality")
+FIELDS = (
+    "id", "person", "country", "arrive", "depart", "mode", "birth_date", "nationality", "place",
+)  # fmt: skip
 KEY_FIELDS = FIELDS[1:]
 CSV_OUT = (
     "row", "id", "status", "person_id", "person_name", "country", "arrive", "depart", "mode",
     "exposure", "obligation", "worst_start", "worst_end", "segments", "summary", "error", "field",
-    "candidates", "worst_case_exposure",
+    "candidates", "worst_case_exposure", "place",
 )  # fmt: skip
 # Bounds on the per-batch caches: memory stays flat whatever the input size (rendered rows are
 # about 1 KB each; the other caches hold small objects).
 ANSWER_LIMIT = 20_000
 CACHE_LIMIT = 100_000
 CHUNK_ROWS = 512
+#: The longest NDJSON line read (characters): a leg is a few hundred.
+MAX_LINE = 65_536
 MODES = ("visit", "transit", "overflight")
 ONE_DAY = dt.timedelta(days=1)
 #: Stands for the segment's first day in a cached explanation; filled in per leg.
@@ -101,8 +107,10 @@ class BatchRunner:
         self._person_json: dict[tuple[str | None, str | None], tuple[str, str]] = {}
         self._dates: dict[str, dt.date] = {}
         self.stats = Stats()
+        self.last_row = 0
+        self.csv_row = 0
         self._people: dict[tuple[str, str, str], PersonMatch] = {}
-        self._countries: dict[str, Country | DomainError] = {}
+        self._countries: dict[tuple[str, str], tuple[Country, PlaceMatch | None] | DomainError] = {}
         # Keyed by (person, country, area id): an occupied area is its state, answered apart.
         self._bounds: dict[tuple[str | None, str, str | None], list[dt.date]] = {}
         self._intervals: dict[tuple[str | None, str, str | None, str, int], Interval] = {}
@@ -135,35 +143,43 @@ class BatchRunner:
     def _date(self, text: str) -> dt.date:
         day = self._dates.get(text)
         if day is None:
-            day = strict_iso_date(text)
+            day = in_range(strict_iso_date(text))
             if len(self._dates) >= CACHE_LIMIT:
                 self._dates.clear()
             self._dates[text] = day
         return day
 
-    def _country(self, text: str) -> Country:
-        found = self._countries.get(text)
+    def _country(self, text: str, place: str) -> tuple[Country, PlaceMatch | None]:
+        key = (text, place)
+        found = self._countries.get(key)
         if found is None:
             try:
-                found = self.checker.countries.resolve(text)
+                found = self.checker.locate(text, place)
             except DomainError as exc:
                 found = exc
             if len(self._countries) >= CACHE_LIMIT:
                 self._countries.clear()
-            self._countries[text] = found
+            self._countries[key] = found
         if isinstance(found, DomainError):
             raise found
         return found
 
     def _compute(self, values: tuple[str, ...]) -> Answer:
-        person, country, arrive, depart, mode, birth, nationality = values
+        person, country, arrive, depart, mode, birth, nationality, place = values
         _error = self._error
         if not person:
             return _error("a person is required", "person")
         if len(person) > MAX_NAME:
             return _error(f"a name is at most {MAX_NAME} characters", "person")
-        if not country:
-            return _error("a country is required", "country")
+        if not country and not place:
+            return _error("a country or a place is required", "country")
+        for name, text in (("person", person), ("country", country), ("place", place)):
+            if not text:
+                continue
+            try:
+                plain_text(text)
+            except ValueError as exc:
+                return _error(str(exc), name)
         try:
             first = self._date(arrive)
         except ValueError as exc:
@@ -180,18 +196,57 @@ class BatchRunner:
         if mode not in MODES:
             return _error(f"mode is one of {', '.join(MODES)}, not {mode!r}", "mode")
         try:
-            where = self._country(country)
+            where, located = self._country(country, place)
             match = self._person(person, birth, nationality)
         except DomainError as exc:
             return _error(exc.detail, exc.field)
         except ValueError as exc:  # a malformed birth date
             return _error(str(exc), "birth_date")
-        if match.person is None and match.level != "none":
-            return self._unresolved(match, where, first, last, mode)
-        return self._leg(match, where, first, last, mode, first.isoformat(), last.isoformat())
+        return self.leg_answer(match, where, located, first, last, mode)
+
+    def leg_answer(
+        self,
+        match: PersonMatch,
+        country: Country,
+        located: PlaceMatch | None,
+        first: dt.date,
+        last: dt.date,
+        mode: str,
+    ) -> Answer:
+        """The answer for a valid row, once resolved. The columnar path uses ``_leg`` directly,
+        as a template per interval, for the matches ``per_interval`` admits, and this for the
+        rest: change both together."""
+        if not self.per_interval(match):
+            return self._unresolved(match, country, located, first, last, mode)
+        return self._leg(
+            match, country, located, first, last, mode, first.isoformat(), last.isoformat()
+        )
+
+    def per_interval(self, match: PersonMatch) -> bool:
+        """Whether ``leg_answer`` for this match is ``_leg``: the same on every day between two
+        change dates but for the dates, so that one template serves every such leg. Not so for
+        a name not pinned down: its row carries every candidate's answer."""
+        return match.person is not None or match.level == "none"
+
+    def count(self, answer: Answer) -> None:
+        """Adds a row's answer to the summary."""
+        stats = self.stats
+        if not answer.ok:
+            stats.errors += 1
+        elif answer.status != "ok":
+            stats.by_exposure[answer.status] = stats.by_exposure.get(answer.status, 0) + 1
+        elif answer.exposure is not None:
+            stats.by_exposure[answer.exposure] = stats.by_exposure.get(answer.exposure, 0) + 1
+            stats.obligations += answer.obligation
 
     def _unresolved(
-        self, match: PersonMatch, country: Country, first: dt.date, last: dt.date, mode: str
+        self,
+        match: PersonMatch,
+        country: Country,
+        located: PlaceMatch | None,
+        first: dt.date,
+        last: dt.date,
+        mode: str,
     ) -> Answer:
         """A name two or more people fit (ambiguous) or with only candidates (unresolved): no
         exposure, but each candidate's answer for the stay and the worst case among them, so
@@ -202,7 +257,7 @@ class BatchRunner:
         for candidate in match.candidates[:CANDIDATES_SHOWN]:
             person = candidate.person
             answer = self._leg(
-                taken_as(match, candidate), country, first, last, mode, arrive, depart
+                taken_as(match, candidate), country, located, first, last, mode, arrive, depart
             )
             bounds = self._bounds[
                 (person.id, country.iso3, country.area.id if country.area else None)
@@ -231,6 +286,7 @@ class BatchRunner:
             cells = [
                 status, "", "", country.iso3, arrive, depart, mode, "", "", "", "", "0",
                 summary, "", "", "|".join(c["id"] for c in choices), worst,
+                located.place.label if located else "",
             ]  # fmt: skip
             tail = ",".join(_csv_cell(c) for c in cells) + "\r\n"
             return Answer(True, None, False, tail, status)
@@ -239,6 +295,7 @@ class BatchRunner:
             "person": None,
             "candidates": choices,
             "country": country.iso3,
+            "place": json.loads(_place_json(located)),
             "arrive": arrive,
             "depart": depart,
             "mode": mode,
@@ -256,6 +313,7 @@ class BatchRunner:
         self,
         match: PersonMatch,
         country: Country,
+        located: PlaceMatch | None,
         first: dt.date,
         last: dt.date,
         mode: str,
@@ -312,6 +370,7 @@ class BatchRunner:
                 "",
                 "",
                 worst.exposure,
+                located.place.label if located else "",
             ]
             tail = ",".join(_csv_cell(c) for c in cells) + "\r\n"
             return Answer(True, worst.exposure, worst.obligation, tail)
@@ -323,7 +382,8 @@ class BatchRunner:
         )
         tail = (
             f'"status":"ok","person":{person_json},"candidates":{candidates},'
-            f'"country":"{country.iso3}","arrive":"{first_iso}",'
+            f'"country":"{country.iso3}","place":{_place_json(located)},'
+            f'"arrive":"{first_iso}",'
             f'"depart":"{last_iso}","mode":"{mode}","exposure":"{worst.exposure}",'
             f'"obligation":{"true" if worst.obligation else "false"},'
             f'"worst_case_exposure":"{worst.exposure}",'
@@ -402,22 +462,37 @@ class BatchRunner:
         header = next(reader, None)
         if header is None:
             return
-        names = [h.strip().lower() for h in header]
-        if "arrive" not in names and "date" in names:
-            names[names.index("date")] = "arrive"
-        index = {name: i for i, name in enumerate(names)}
-        if "person" not in index or "country" not in index or "arrive" not in index:
+        names = csv_names(header)
+        if names is None:
             self.stats.unreadable = (
-                "the CSV header needs person, country and arrive (or date) columns"
+                "the CSV header needs person, country (or place) and arrive (or date)"
             )
             yield 1, "", self.stats.unreadable
             return
+        yield from self.csv_records(reader, names, 1)
+
+    def csv_records(
+        self, reader: Iterator[list[str]], names: list[str], row_number: int
+    ) -> Iterator[tuple[int, str, tuple[str, ...] | str]]:
+        """Rows after the header, numbered on from ``row_number``; ``csv_row`` follows along
+        (blank lines count, and yield nothing)."""
+        index = {name: i for i, name in enumerate(names)}
         picks = [index.get(name) for name in KEY_FIELDS]
         id_at = index.get("id")
         width = len(names)
-        row_number = 1
-        for row in reader:
+        while True:
             row_number += 1
+            self.csv_row = row_number
+            try:
+                row = next(reader)
+            except StopIteration:
+                self.csv_row = row_number - 1
+                return
+            except csv.Error as exc:
+                # A field over the csv module's limit (131,072 characters) or a broken quote:
+                # this row is an error record and the reader goes on at the next line.
+                yield row_number, "", f"not valid CSV: {exc}"
+                continue
             if not row:
                 continue
             if len(row) < width:
@@ -426,13 +501,31 @@ class BatchRunner:
             yield row_number, ident, tuple(row[i].strip() if i is not None else "" for i in picks)
 
     def _ndjson_rows(self, stream: TextIO) -> Iterator[tuple[int, str, tuple[str, ...] | str]]:
-        for row_number, line in enumerate(stream, start=1):
+        row_number = 0
+        while True:
+            # Lines are read with a bound: one endless line must not hold the whole upload.
+            line = stream.readline(MAX_LINE + 1)
+            if not line:
+                return
+            row_number += 1
+            if len(line) > MAX_LINE and not line.endswith("\n"):
+                while line and not line.endswith("\n"):  # skip the rest of the line
+                    line = stream.readline(MAX_LINE)
+                yield row_number, "", f"a line is at most {MAX_LINE} characters"
+                continue
             if not line.strip():
                 continue
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield row_number, "", f"not valid JSON: {exc.msg} at column {exc.colno}"
+                continue
+            except RecursionError:
+                yield row_number, "", "not valid JSON here: nested too deeply"
+                continue
+            except ValueError as exc:  # Python refuses integers over 4,300 digits
+                reason = "an integer over 4300 digits" if "digits" in str(exc) else str(exc)
+                yield row_number, "", f"not valid JSON here: {reason}"
                 continue
             if not isinstance(obj, dict):
                 yield row_number, "", "each line must be a JSON object"
@@ -444,15 +537,15 @@ class BatchRunner:
             yield row_number, "" if ident is None else _text(ident), values
 
     def run(self, stream: TextIO, fmt_in: Format, fmt_out: Format) -> Iterator[str]:
-        """Output text, in chunks of many records; the CSV header first."""
+        """Output text, in chunks of many records; the CSV header first, in the first chunk (so
+        that nothing is out before the first rows are read: the API can still refuse)."""
         if fmt_out != self.fmt_out:  # answers are cached in one format
             self.fmt_out = fmt_out
             self._answers.clear()
-        if fmt_out == "csv":
-            yield ",".join(CSV_OUT) + "\r\n"
-        buffer: list[str] = []
+        buffer: list[str] = [",".join(CSV_OUT) + "\r\n"] if fmt_out == "csv" else []
         stats = self.stats
         for row_number, ident, values in self.rows(stream, fmt_in):
+            self.last_row = row_number
             if self.max_rows is not None and stats.rows >= self.max_rows:
                 buffer.append(
                     _render_error(
@@ -472,21 +565,31 @@ class BatchRunner:
                 buffer.append(_render_error(row_number, ident, values, None, fmt_out))
             else:
                 answer = self.answer(values)
-                if not answer.ok:
-                    stats.errors += 1
-                elif answer.status != "ok":
-                    stats.by_exposure[answer.status] = stats.by_exposure.get(answer.status, 0) + 1
-                elif answer.exposure is not None:
-                    stats.by_exposure[answer.exposure] = (
-                        stats.by_exposure.get(answer.exposure, 0) + 1
-                    )
-                    stats.obligations += answer.obligation
+                self.count(answer)
                 buffer.append(_render(row_number, ident, answer, fmt_out))
             if len(buffer) >= CHUNK_ROWS:
                 yield "".join(buffer)
                 buffer.clear()
         if buffer:
             yield "".join(buffer)
+
+    def stop_record(self, message: str) -> str:
+        """An error record after the last row read, for a batch stopped from outside (an upload
+        too large or stalled once answers were out)."""
+        self.stats.errors += 1
+        return _render_error(self.last_row + 1, "", message, None, self.fmt_out)
+
+
+def csv_names(header: list[str]) -> list[str] | None:
+    """The column names of a CSV header (``date`` read as ``arrive``); None when one that is
+    needed is missing."""
+    names = [h.strip().lower() for h in header]
+    if "arrive" not in names and "date" in names:
+        names[names.index("date")] = "arrive"
+    have = set(names)
+    if "person" not in have or not {"country", "place"} & have or "arrive" not in have:
+        return None
+    return names
 
 
 def _text(value: Any) -> str:
@@ -495,9 +598,27 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _place_json(located: PlaceMatch | None) -> str:
+    """The place a row named, as resolved: what it is, its name and code, and any note."""
+    if located is None:
+        return "null"
+    place = located.place
+    return json.dumps(
+        {
+            "query": located.query,
+            "kind": place.kind,
+            "name": place.name,
+            "code": place.code,
+            "note": located.note,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
 def _error(message: str, where: str | None, fmt: Format) -> Answer:
     if fmt == "csv":
-        cells = ["error", *([""] * 12), message, where or "", "", ""]
+        cells = ["error", *([""] * 12), message, where or "", "", "", ""]
         return Answer(False, None, False, ",".join(_csv_cell(c) for c in cells) + "\r\n")
     tail = json.dumps(
         {"status": "error", "error": message, "field": where},

@@ -25,6 +25,8 @@ from app.errors import AmbiguousPerson, InvalidInput
 from app.freshness import freshness, today_utc
 from app.resolve.countries import Country, CountryResolver
 from app.resolve.people import Candidate, PersonMatch, PersonResolver
+from app.resolve.places import PlaceMatch, PlaceResolver
+from app.types import DATE_MAX, DATE_MIN, DATE_RANGE_MESSAGE
 from app.verdict import (
     MATCH_MEANING,
     AlternativeOutcome,
@@ -42,6 +44,7 @@ from app.verdict import (
     WarrantOutcome,
     source_refs,
 )
+from app.world import WorldViews
 
 #: Candidates shown (and weighed for the worst case) when a name is not pinned down.
 CANDIDATES_SHOWN = 5
@@ -223,6 +226,33 @@ class Checker:
         self.today: Callable[[], dt.date] = today_utc
         self.contested: tuple[ContestedFact, ...] = tuple(contested_facts(snapshot))
         self._alternate: dict[tuple[str, str, int], Snapshot] = {}
+        self.world = WorldViews(self)
+        self._places: PlaceResolver | None = None
+        self._places_lock = threading.Lock()
+
+    @property
+    def places(self) -> PlaceResolver:
+        """Airports and cities -> countries; built on first use (about 1 s), not at start-up, so
+        a check that names no place never pays for it."""
+        places = self._places
+        if places is None:
+            with self._places_lock:
+                if self._places is None:
+                    self._places = PlaceResolver(self.countries)
+                places = self._places
+        return places
+
+    def locate(self, country: str | None, place: str | None) -> tuple[Country, PlaceMatch | None]:
+        """The country a leg is in: from ``country`` (names and ISO codes) or from ``place``
+        (airport codes, cities, then country names); exactly one of them is given."""
+        if place and not country:
+            match = self.places.resolve(place)
+            return match.place.country, match
+        if country and not place:
+            return self.countries.resolve(country), None
+        if country and place:
+            raise InvalidInput("give a country or a place, not both", field="place")
+        raise InvalidInput("a country or a place is required", field="country")
 
     # --- evaluation ---------------------------------------------------------------------------
 
@@ -306,10 +336,12 @@ class Checker:
         *,
         birth_date: dt.date | None = None,
         nationality: str | None = None,
-    ) -> tuple[bytes, str, bytes]:
+        cached_only: bool = False,
+    ) -> tuple[bytes, str, bytes] | None:
         """The Verdict as JSON, its decision id, and the cached JSON it was made from (with
         DECISION_PLACEHOLDER for the id). An answer depends only on the question and this
-        generation's data and rules, so its JSON is made once and reused with a new id."""
+        generation's data and rules, so its JSON is made once and reused with a new id.
+        With ``cached_only`` (cheap enough for the event loop), None when not made yet."""
         # Freshness depends on the day the answer is given: an answer cached yesterday must not
         # be served today with yesterday's "days since as-of".
         key = (person, country, day, mode, birth_date, nationality, self.today())
@@ -319,6 +351,8 @@ class Checker:
             if template is not None:
                 self._answers.move_to_end(key)
         if template is None:
+            if cached_only:
+                return None
             verdict = self.check(
                 person, country, day, mode, birth_date=birth_date, nationality=nationality
             )
@@ -374,8 +408,8 @@ class Checker:
 
     def verdict(self, match: PersonMatch, country: Country, day: dt.date, mode: Mode) -> Verdict:
         """The Verdict; AmbiguousPerson (422) when two or more people are plausible."""
-        if day.year < 1998 or day.year > 2100:
-            raise InvalidInput("the date must fall between 1998 and 2100", field="date")
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise InvalidInput(DATE_RANGE_MESSAGE, field="date")
         if match.person is None and match.level == "ambiguous":
             raise ambiguous_person(match, self.choices(match, country, day, mode), day)
         if match.person is None and match.level != "none":

@@ -51,6 +51,16 @@ class AmbiguousPerson(InvalidInput):
     type_slug = "ambiguous-person"
 
 
+class UnknownPlace(InvalidInput):
+    title = "Unknown place"
+    type_slug = "unknown-place"
+
+
+class AmbiguousPlace(InvalidInput):
+    title = "Ambiguous place"
+    type_slug = "ambiguous-place"
+
+
 class NotReady(DomainError):
     status = 503
     title = "Not ready"
@@ -73,6 +83,24 @@ class ContentTooLarge(DomainError):
     status = 413
     title = "Content too large"
     type_slug = "content-too-large"
+
+
+class RequestTimeout(DomainError):
+    status = 408
+    title = "Request timeout"
+    type_slug = "request-timeout"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    title = "Too many requests"
+    type_slug = "too-many-requests"
+
+
+class Busy(DomainError):
+    status = 503
+    title = "Service busy"
+    type_slug = "service-busy"
 
 
 class UnsupportedMedia(DomainError):

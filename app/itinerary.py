@@ -28,7 +28,8 @@ from app.engine.language import EXPOSURE_RANK, Exposure
 from app.errors import InvalidInput
 from app.resolve.countries import Country
 from app.resolve.people import PersonMatch
-from app.types import CountryText, IsoDate, PersonText
+from app.resolve.places import PlaceKind, PlaceMatch
+from app.types import CountryText, IsoDate, PersonText, QueryDate
 from app.verdict import CandidateRef, CountryRef, PersonRef
 
 #: ok: the traveller was resolved (or nobody came close); ambiguous: two or more people are
@@ -47,9 +48,20 @@ class Leg(BaseModel):
     id: Annotated[str, Field(max_length=200)] | None = Field(
         default=None, description="The caller's leg id, echoed back.", examples=["leg-1"]
     )
-    country: CountryText = Field(description="Country or territory.", examples=["Mongolia"])
-    arrive: IsoDate = Field(description="First day there.", examples=["2024-09-02"])
-    depart: IsoDate | None = Field(
+    country: CountryText | None = Field(
+        default=None,
+        description="Country or territory: name, alias or ISO code (or give `place`).",
+        examples=["Mongolia"],
+    )
+    place: CountryText | None = Field(
+        default=None,
+        description="Instead of `country`: an airport code (IATA 3 letters, ICAO 4 letters) or "
+        "a city in any common spelling; the leg is in the country or territory the place is in. "
+        "A code that is also an ISO code (CAN) is an airport here.",
+        examples=["ULN"],
+    )
+    arrive: QueryDate = Field(description="First day there.", examples=["2024-09-02"])
+    depart: QueryDate | None = Field(
         default=None,
         description="Last day there; the arrival day if absent.",
         examples=["2024-09-03"],
@@ -58,6 +70,8 @@ class Leg(BaseModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> Leg:
+        if (self.country is None) == (self.place is None):
+            raise ValueError("give either 'country' or 'place'")
         if self.depart is not None and self.depart < self.arrive:
             raise ValueError("'depart' is before 'arrive'")
         if self.depart is not None and (self.depart - self.arrive).days > MAX_STAY_DAYS:
@@ -103,6 +117,9 @@ class LegResult(BaseModel):
     id: str | None = Field(description="The caller's leg id.", examples=["leg-1"])
     index: int = Field(description="Position of the leg in the itinerary (0-based).", examples=[0])
     country: CountryRef = Field(description="The country or territory the leg's text names.")
+    place: PlaceRef | None = Field(
+        default=None, description="The place the leg named, when it gave `place`."
+    )
     arrive: dt.date = Field(description="First day there.", examples=["2024-09-02"])
     depart: dt.date = Field(
         description="Last day there (the arrival day when none was given).",
@@ -142,6 +159,32 @@ class LegResult(BaseModel):
     )
 
 
+class PlaceRef(BaseModel):
+    """A place a leg named, as resolved."""
+
+    query: str = Field(description="The place as written.", examples=["ULN"])
+    kind: PlaceKind = Field(description="airport, city or country.", examples=["airport"])
+    name: str = Field(
+        description="The airport's or city's name.", examples=["Chinggis Khaan International"]
+    )
+    code: str | None = Field(
+        default=None, description="The airport's IATA (or ICAO) code.", examples=["ULN"]
+    )
+    note: str | None = Field(
+        default=None,
+        description="Set when a city name several countries share was taken as the much "
+        "larger city: which, and why.",
+        examples=[None],
+    )
+
+
+def place_ref(match: PlaceMatch) -> PlaceRef:
+    place = match.place
+    return PlaceRef(
+        query=match.query, kind=place.kind, name=place.name, code=place.code, note=match.note
+    )
+
+
 class LegError(BaseModel):
     id: str | None = Field(description="The caller's leg id.")
     index: int = Field(description="Position of the leg in the itinerary (0-based).")
@@ -149,6 +192,17 @@ class LegError(BaseModel):
         description="What was wrong.", examples=["no country or territory is called 'Atlantis'"]
     )
     field: str | None = Field(default=None, description="Where.", examples=["country"])
+    choices: list[dict[str, str]] | None = Field(
+        default=None,
+        description="For an ambiguous country or place: what it may mean (iso3, name; for a "
+        "place also place and kind).",
+        examples=[
+            [
+                {"iso3": "GUY", "name": "Guyana", "place": "Georgetown", "kind": "city"},
+                {"iso3": "MYS", "name": "Malaysia", "place": "George Town", "kind": "city"},
+            ]
+        ],
+    )
 
 
 class ItineraryResult(BaseModel):
@@ -186,6 +240,7 @@ def boundaries(
     snapshot = checker.snapshot
     days = set(snapshot.change_dates(person_id, iso3, area))
     days.add(snapshot.as_of + ONE_DAY)
+    days.update(checker.rulebook.date_cuts)
     return sorted(days)
 
 
@@ -276,7 +331,7 @@ def stay_choice(
 
 
 def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> LegResult:
-    country = checker.countries.resolve(leg.country)
+    country, place = checker.locate(leg.country, leg.place)
     depart = leg.depart or leg.arrive
     status = leg_status(match)
     if status != "ok":
@@ -309,6 +364,7 @@ def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> Leg
         id=leg.id,
         index=index,
         country=country_ref(country, worst.start),
+        place=place_ref(place) if place else None,
         arrive=leg.arrive,
         depart=depart,
         mode=leg.mode,
@@ -329,7 +385,15 @@ def check_itinerary(checker: Checker, itinerary: Itinerary) -> ItineraryResult:
         try:
             legs.append(check_leg(checker, match, leg, index))
         except InvalidInput as exc:
-            legs.append(LegError(id=leg.id, index=index, error=exc.detail, field=exc.field))
+            legs.append(
+                LegError(
+                    id=leg.id,
+                    index=index,
+                    error=exc.detail,
+                    field=exc.field,
+                    choices=exc.extra.get("choices"),
+                )
+            )
     results = [leg for leg in legs if isinstance(leg, LegResult)]
     counts: dict[str, int] = {}
     for r in results:

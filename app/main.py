@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import fastapi_offline
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -17,8 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from app import __version__
 from app.api import errors, openapi
 from app.api.middleware import ServiceMiddleware
-from app.api.routes import admin, batch, countries, exposure, meta, people, rules
-from app.api.security import require_api_key
+from app.api.routes import admin, batch, countries, exposure, meta, people, places, rules
 from app.logs import configure
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
@@ -40,6 +39,7 @@ TAGS = [
     {"name": "exposure", "description": "The check: person, country, date, mode."},
     {"name": "people", "description": "People with public warrants; the world view."},
     {"name": "countries", "description": "States Parties as a timeline; territories."},
+    {"name": "places", "description": "Airport codes and cities, and the country they are in."},
     {"name": "rules", "description": "The rulebook and its schema."},
     {"name": "batch", "description": "Itineraries and streamed batches of legs."},
     {"name": "datasets", "description": "The facts: files, counts, as-of date, sources."},
@@ -87,16 +87,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     errors.install(app)
-    # The key check is only wired in when keys are required: no per-request cost otherwise.
-    key = [Depends(require_api_key)] if settings.require_key else []
     app.include_router(meta.router)
-    for module in (exposure, people, countries, rules, batch):
-        app.include_router(module.router, dependencies=key)
+    for module in (exposure, people, countries, places, rules, batch):
+        app.include_router(module.router)
     app.include_router(admin.router)
     web.install(app)  # the page, its static files (cached, gzip) and map exports
     app.add_middleware(ServiceMiddleware, runtime=runtime)
     _offline_docs(app)
-    openapi.install(app)
+    openapi.install(app, require_key=settings.require_key)
     return app
 
 

@@ -36,7 +36,9 @@ class Runtime:
 
     def open_decision_log(self) -> None:
         if self.settings.decision_log and self.decisions is None:
-            self.decisions = DecisionLog(self.settings.decision_db)
+            self.decisions = DecisionLog(
+                self.settings.decision_database, self.settings.decision_retention_days
+            )
 
     def close(self) -> None:
         if self.decisions is not None:

@@ -1,10 +1,12 @@
 """Batch throughput: legs per second CSV -> NDJSON, peak memory, and two ratios from one run.
 
-    .venv/bin/python bench/batch.py [--legs 1000000] [--sample 5000]
+    .venv/bin/python bench/batch.py [--legs 1000000] [--sample 5000] [--huge 10000000]
 
 - floor: the same file only read and written by Python's csv module (csv.reader/csv.writer);
-- ours: `icc-exposure batch legs.csv -o out.ndjson` in a child process (its peak RSS measured),
-  on the full file and on a tenth of it, to show memory does not grow with the input;
+- ours: `icc-exposure batch legs.csv -o out.ndjson` (the columnar path) in a child process (its
+  peak RSS measured), on the full file, on a tenth of it and, with --huge, on ten times it
+  (written to /dev/null), to show memory does not grow with the input;
+- the row path (`--row-path`, the reference implementation) on the same file, for the ratio;
 - no memo: every leg through durable-rules (a Checker whose memo is off, legs split as the batch
   splits them), timed on a sample and compared per leg.
 """
@@ -56,11 +58,13 @@ def output_floor(path: Path, out: Path, line: str) -> float:
     return time.perf_counter() - t
 
 
-def ours(path: Path, out: Path) -> tuple[float, float, float]:
+def ours(path: Path, out: Path, *extra: str) -> tuple[float, float, float]:
     """(wall seconds, startup seconds, peak RSS in MB) of the batch command in a child process."""
     t = time.perf_counter()
     child = subprocess.Popen(
-        [*CLI, str(path), "-o", str(out), "--no-progress"], cwd=ROOT, stderr=subprocess.DEVNULL
+        [*CLI, str(path), "-o", str(out), "--no-progress", "--out-format", "ndjson", *extra],
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - t
@@ -101,7 +105,7 @@ def no_memo_per_leg(path: Path, sample: int) -> float:
             rows.append(values)
     t = time.perf_counter()
     done = 0
-    for person, country, arrive, depart, mode, _, _ in rows:  # type: ignore[misc]
+    for person, country, arrive, depart, mode, *_ in rows:  # type: ignore[misc]
         try:
             leg = Leg(country=country, arrive=arrive, depart=depart or None, mode=mode or "visit")
             check_leg(checker, checker.resolve_person(person), leg, 0)
@@ -115,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--legs", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=5_000)
+    parser.add_argument("--huge", type=int, default=0, help="also this many legs, for memory")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         big, small = Path(tmp, "legs.csv"), Path(tmp, "legs_small.csv")
@@ -122,13 +127,24 @@ def main() -> None:
         generate(small, args.legs // 10)
         size_mb = big.stat().st_size / 1e6
         floor_s = floor(big, Path(tmp, "floor.csv"))
-        wall, startup, peak = ours(big, Path(tmp, "out.ndjson"))
-        _, _, peak_small = ours(small, Path(tmp, "out_small.ndjson"))
+        wall, startup, peak = ours(big, Path(tmp, "out.ndjson"), "--columnar")
+        _, _, peak_small = ours(small, Path(tmp, "out_small.ndjson"), "--columnar")
+        row_wall, _, row_peak = ours(big, Path(tmp, "out_rows.ndjson"), "--row-path")
+        same = Path(tmp, "out.ndjson").read_bytes() == Path(tmp, "out_rows.ndjson").read_bytes()
+        Path(tmp, "out_rows.ndjson").unlink()
         out_mb = Path(tmp, "out.ndjson").stat().st_size / 1e6
         average = int(out_mb * 1e6 / args.legs)
         bytes_s = output_floor(big, Path(tmp, "bytes.ndjson"), "x" * (average - 1) + "\n")
         per_leg = (wall - startup) / args.legs
         no_memo = no_memo_per_leg(big, args.sample)
+        huge = None
+        if args.huge:
+            for f in ("out.ndjson", "bytes.ndjson", "floor.csv"):
+                Path(tmp, f).unlink()
+            path = Path(tmp, "legs_huge.csv")
+            generate(path, args.huge)
+            huge = ours(path, Path(os.devnull), "--columnar")
+            path.unlink()
     print(f"input: {args.legs:,} legs, {size_mb:.0f} MB CSV -> {out_mb:.0f} MB NDJSON")
     print(f"floor (csv module read+write): {floor_s:6.2f} s  {args.legs / floor_s:>10,.0f} legs/s")
     print(
@@ -149,6 +165,16 @@ def main() -> None:
         f"no memo (sample {args.sample:,} legs)   : {no_memo * 1e6:8.1f} us/leg  {1 / no_memo:>10,.0f} legs/s"
     )
     print(f"speed-up over no memo        : {no_memo / per_leg:6.1f}x")
+    print(
+        f"row path (reference)         : {row_wall:6.2f} s  {args.legs / row_wall:>10,.0f} legs/s, "
+        f"peak {row_peak:.0f} MB; columnar is {row_wall / wall:.2f}x faster; same output: {same}"
+    )
+    if huge is not None:
+        h_wall, _, h_peak = huge
+        print(
+            f"huge: {args.huge:,} legs in {h_wall:.1f} s ({args.huge / h_wall:,.0f} legs/s), "
+            f"peak memory {h_peak:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import subprocess
 import sys
@@ -53,31 +54,34 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server() -> Iterator[str]:
+def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     """uvicorn serving the shipped data on a free loopback port, as `make run` does; yields its
-    base address once /readyz answers."""
+    base address once /readyz answers. ``env`` adds settings (ICC_EXPOSURE_...) to this one."""
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    # The server's log goes to a file, not a pipe: an unread pipe fills after a few hundred
-    # access-log lines and then blocks the server mid-request.
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(base + "/readyz", timeout=5).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if proc.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(log.read().decode(errors="replace") or "server died")
-                time.sleep(0.05)
-            else:
-                raise RuntimeError("server did not become ready")
-            yield base
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    # The log goes to a file: a pipe nobody reads fills up (64 KB of access lines) and then
+    # blocks the server mid-request.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, **(env or {})}
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(log.read().decode(errors="replace") or "server died")
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("server did not become ready")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()

@@ -382,6 +382,8 @@ def test_the_decision_log_can_be_off(tmp_path: Path) -> None:
     assert not (tmp_path / "decisions.sqlite3").exists()
 
 
-def test_only_sqlite_is_accepted_as_the_database() -> None:
-    with pytest.raises(ValueError):
-        Settings(database_url="postgresql://somewhere/db")
+def test_only_sqlite_and_postgresql_are_accepted_as_the_database() -> None:
+    Settings(database_url="postgresql://somewhere/db")  # type: ignore[arg-type]
+    with pytest.raises(ValueError) as refused:
+        Settings(database_url="mysql://someone:s3cret-password@somewhere/db")  # type: ignore[arg-type]
+    assert "s3cret-password" not in str(refused.value)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.engine.durable import CompiledRulebook, EngineFailure
+from app.engine.durable import CompiledRulebook, EngineFailure, _recorder
 from app.engine.facts import FACTS, FactRecord
 from app.engine.language import Rule
 from app.engine.lint import base_flat, lint, record_from_flat
@@ -156,10 +156,9 @@ def test_a_failing_action_is_a_failure_never_an_answer() -> None:
     compiled = CompiledRulebook(
         [("f.yaml", [rule({"when": {"fact": "country.state_party", "is": False}})])]
     )
-    compiled._sink = None  # an evaluation outside fire(): the action must raise, not record
-
+    assert compiled._box[0] is None  # outside fire(): an action must raise, not record
     with pytest.raises(EngineFailure):
-        compiled._recorder("r")(None)
+        _recorder(compiled._box, "r")(None)
 
 
 def test_the_shipped_rulebook_lints_clean(rulebook: Rulebook) -> None:

@@ -34,7 +34,7 @@ def test_batch_exits_2_when_the_csv_header_lacks_the_required_columns(tmp_path: 
     legs.write_text("who,where,when\nPutin,Japan,2024-01-01\n")
     code, output = cli("batch", str(legs))
     assert code == 2
-    assert "the CSV header needs person, country and arrive (or date) columns" in output
+    assert "the CSV header needs person, country (or place) and arrive (or date)" in output
 
 
 def test_batch_with_the_columns_still_exits_0(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -38,6 +39,21 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+def _echoable(value: Any) -> bool:
+    """Whether an invalid input can be shown back: short text, or a number JSON can write.
+    NaN, Infinity (1e999 reads as that) and ints past 2**53 cannot be, and must not turn a
+    422 into a 500."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, str):
+        return len(value) <= 1000
+    if isinstance(value, int):
+        return abs(value) < 2**53
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return False
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers: domain errors, request validation, HTTP errors, the unexpected."""
 
@@ -59,7 +75,7 @@ def install(app: FastAPI) -> None:
             {
                 "field": _where(tuple(e.get("loc", ()))),
                 "message": str(e.get("msg", "")).removeprefix("Value error, "),
-                **({"input": e["input"]} if isinstance(e.get("input"), str | int | float) else {}),
+                **({"input": e["input"]} if _echoable(e.get("input")) else {}),
             }
             for e in exc.errors()
         ]
@@ -70,9 +86,23 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        title = {404: "Not found", 405: "Method not allowed", 413: "Content too large"}.get(
-            exc.status_code, "HTTP error"
-        )
+        title = {
+            400: "Bad request",
+            404: "Not found",
+            405: "Method not allowed",
+            413: "Content too large",
+        }.get(exc.status_code, "HTTP error")
+        if exc.status_code == 400:
+            # FastAPI's words for a body that is not UTF-8 or nests too deep to parse.
+            return problem(
+                400,
+                title,
+                "the request body could not be read: it must be UTF-8 JSON, nested at most a "
+                "few hundred levels, with integers of at most 4,300 digits",
+                "bad-request",
+                request.url.path,
+                field="body",
+            )
         return problem(
             exc.status_code,
             title,

@@ -8,8 +8,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.facts import Mode
-from app.engine.language import Exposure
-from app.types import CountryText, IsoDate, PersonText
+from app.types import DATE_MAX, DATE_MIN, CountryText, IsoDate, PersonText, QueryDate
+from app.verdict import CountryRef
+from app.world import WorldEntry, WorldView
 
 
 class ExposureRequest(BaseModel):
@@ -23,8 +24,10 @@ class ExposureRequest(BaseModel):
     country: CountryText = Field(
         description="Country or territory: name, alias or ISO code.", examples=["Mongolia"]
     )
-    date: IsoDate | None = Field(
-        default=None, description="YYYY-MM-DD; today (UTC) when absent.", examples=["2025-06-01"]
+    date: QueryDate | None = Field(
+        default=None,
+        description=f"YYYY-MM-DD, {DATE_MIN} to {DATE_MAX}; today (UTC) when absent.",
+        examples=["2025-06-01"],
     )
     mode: Mode = Field(default="visit", description="visit, transit or overflight.")
     birth_date: IsoDate | None = Field(
@@ -78,51 +81,6 @@ class CountryList(BaseModel):
     )
 
 
-class WorldEntry(BaseModel):
-    iso2: str = Field(description="ISO 3166-1 alpha-2.", examples=["MN"])
-    iso3: str = Field(description="ISO 3166-1 alpha-3.", examples=["MNG"])
-    name: str = Field(description="Short name.", examples=["Mongolia"])
-    exposure: Exposure = Field(
-        description="The worst exposure over the person's warrants: none < low < medium < high.",
-        examples=["medium"],
-    )
-    obligation: bool = Field(
-        description="Whether the state must arrest and surrender (on that worst warrant).",
-        examples=[True],
-    )
-    state_party: bool = Field(description="Bound by the Rome Statute on the date.", examples=[True])
-    party_since: dt.date | None = Field(
-        default=None,
-        description="Entry into force of the Statute for it (art. 126), when a party on the date.",
-        examples=["2002-07-01"],
-    )
-    territory_of: str | None = Field(
-        default=None,
-        description="ISO alpha-3 of the sovereign, for a territory with its own code.",
-        examples=[None],
-    )
-    rule: str | None = Field(
-        description="The rule that set the exposure.", examples=["noncompliance-record"]
-    )
-    reason: str = Field(
-        description="That rule's title.",
-        examples=["The state has already failed to arrest this person"],
-    )
-
-
-class WorldView(BaseModel):
-    person: str = Field(description="Person id.", examples=["putin-vladimir"])
-    name: str = Field(description="Full name.", examples=["Vladimir Vladimirovich Putin"])
-    date: dt.date = Field(description="The date asked about.", examples=["2025-06-01"])
-    mode: Mode = Field(description="visit, transit or overflight.", examples=["visit"])
-    counts: dict[str, int] = Field(
-        description="Countries by exposure.", examples=[{"high": 120, "medium": 3, "low": 120}]
-    )
-    countries: list[WorldEntry] = Field(
-        description="Every country and territory, by name, with the rule that decided it."
-    )
-
-
 class RuleInfo(BaseModel):
     id: str = Field(description="Stable rule id.", examples=["state-party-obligation"])
     title: str = Field(
@@ -155,3 +113,39 @@ class RulesInfo(BaseModel):
 class ReloadResult(BaseModel):
     datasets: str = Field(description="Datasets version now serving.")
     rules: str = Field(description="Rules version now serving.")
+
+
+class PlaceCandidate(BaseModel):
+    kind: str = Field(description="airport, city or country.", examples=["airport"])
+    name: str = Field(description="The place's name.", examples=["London Heathrow Airport"])
+    code: str | None = Field(
+        description="An airport's IATA code (ICAO when it has none).", examples=["LHR"]
+    )
+    city: str | None = Field(description="The city an airport serves.", examples=["London"])
+    population: int | None = Field(description="A city's population (GeoNames).", examples=[None])
+    country: CountryRef = Field(description="The country or territory the place is in.")
+
+
+class PlaceSearch(BaseModel):
+    query: str = Field(description="The text as written.", examples=["LHR"])
+    match: PlaceCandidate | None = Field(
+        description="What a leg with this `place` resolves to; null when it is ambiguous or "
+        "unknown (see `problem`)."
+    )
+    note: str | None = Field(
+        description="Set when a city name several countries share was taken as the much "
+        "larger city.",
+        examples=[None],
+    )
+    problem: str | None = Field(
+        description="Why there is no match: ambiguous (give the country or an airport code) or "
+        "unknown.",
+        examples=[None],
+    )
+    candidates: list[PlaceCandidate] = Field(
+        description="Places the text may mean: the airport with that code, cities of that name "
+        "(largest first), then close spellings."
+    )
+
+
+__all__ = ["WorldEntry", "WorldView"]  # shapes of the domain, re-exported for the API

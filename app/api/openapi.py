@@ -90,8 +90,20 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 
-def install(app: FastAPI) -> None:
-    """Replace FastAPI's default 422 schema (which this service never sends) with Problem."""
+#: Statuses any operation with a request body can answer, before the route runs.
+BODY_ERRORS = {
+    "400": "The body is not UTF-8, or its JSON nests too deep or holds an integer too long "
+    "to read (problem+json).",
+    "413": "The body is larger than the limit (problem+json).",
+}
+UNAUTHORIZED = "No API key, or an unknown one (problem+json); see ICC_EXPOSURE_REQUIRE_KEY."
+PUBLIC_OPERATIONS = {"meta-healthz", "meta-readyz"}
+
+
+def install(app: FastAPI, *, require_key: bool = False) -> None:
+    """Replace FastAPI's default 422 schema (which this service never sends) with Problem, and
+    document every status the service answers: the body errors that come before a route, and
+    401 everywhere but health and readiness when keys are required."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -107,9 +119,21 @@ def install(app: FastAPI) -> None:
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
         schemas["Problem"] = PROBLEM_SCHEMA
+        if require_key:
+            document["components"]["securitySchemes"] = {
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "bearer": {"type": "http", "scheme": "bearer"},
+            }
         for methods in document.get("paths", {}).values():
             for operation in methods.values():
-                for code, response in operation.get("responses", {}).items():
+                responses = operation.setdefault("responses", {})
+                if "requestBody" in operation:
+                    for code, text in BODY_ERRORS.items():
+                        responses.setdefault(code, {"description": text})
+                if require_key and operation.get("operationId") not in PUBLIC_OPERATIONS:
+                    responses.setdefault("401", {"description": UNAUTHORIZED})
+                    operation["security"] = [{"apiKey": []}, {"bearer": []}]
+                for code, response in responses.items():
                     if code.isdigit() and int(code) >= 400:
                         # Keep an example a route gives; the schema is always Problem.
                         given = response.get("content", {}).get("application/problem+json", {})

@@ -50,15 +50,23 @@ def batch(
     progress: Annotated[
         bool | None, typer.Option(help="Progress bar (default: when stderr is a terminal).")
     ] = None,
+    columnar: Annotated[
+        bool,
+        typer.Option(
+            "--columnar/--row-path",
+            help="Columnar path (Polars; experimental: its memory still grows with the input) "
+            "or the row path (flat memory, the reference).",
+        ),
+    ] = False,
     datasets_dir: DatasetsOpt = None,
     rules_dir: RulesOpt = None,
 ) -> None:
     """Check many legs: one answer or error record per input row, in order, streamed.
 
     Columns (CSV header or NDJSON keys): id, person, country, arrive (or date), depart, mode,
-    birth_date, nationality. Exit code 0 even when rows have errors (they are records in the
-    output); 2 when the input cannot be read (including a CSV header without the
-    required columns).
+    birth_date, nationality, place (an airport code or a city, instead of country). Exit code 0
+    even when rows have errors (they are records in the output); 2 when the input cannot be read
+    (including a CSV header without the required columns).
     """
     import sys
     import time
@@ -66,6 +74,7 @@ def batch(
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from app.batch import BatchRunner, format_for
+    from app.batch_columnar import ColumnarRunner
 
     fmt_in = in_format.value if in_format else format_for(None if source == "-" else source)
     fmt_out = (
@@ -89,7 +98,7 @@ def batch(
         io.BufferedReader(counting, 1 << 16), encoding="utf-8-sig", errors="replace", newline=""
     )
     checker = checker_or_exit(datasets_dir, rules_dir)
-    runner = BatchRunner(checker)
+    runner = ColumnarRunner(checker) if columnar else BatchRunner(checker)
     sink: TextIO = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
     show = progress if progress is not None else err.is_terminal
     started = time.perf_counter()

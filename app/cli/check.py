@@ -197,7 +197,7 @@ def check(
 
     Exit codes: 0 answered; 1 the datasets or rules have problems; 2 bad input (unknown or
     ambiguous country, malformed date); 3 ambiguous person (two or more people fit the name:
-    the choices are printed; with --json a problem object); 4 unresolved (the name could not be
+    the choices are printed, as JSON a problem object); 4 unresolved (the name could not be
     pinned down: the candidates are printed, each with its exposure; no answer is given).
     """
     day = parse_date(date)

@@ -28,5 +28,11 @@ def serve(
         port=port or settings.port,
         workers=workers or settings.workers,
         log_level=settings.log_level,
+        # uvicorn's access log would write query strings, names asked about included: the
+        # service logs its own access lines, without them.
         access_log=False,
+        # Longer than the idle timeout of the proxies in front (nginx and common cloud load
+        # balancers: 60 s), so the proxy, never uvicorn, closes an idle connection: otherwise a
+        # request sent as uvicorn closes is lost (5 s by default).
+        timeout_keep_alive=settings.keep_alive,
     )

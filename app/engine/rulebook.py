@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,7 +12,15 @@ from typing import Any
 from app import __version__
 from app.engine.durable import CompiledRulebook
 from app.engine.facts import FactRecord
-from app.engine.language import EXPOSURE_RANK, Contested, Exposure, Rule, RuleFile, facts_of
+from app.engine.language import (
+    EXPOSURE_RANK,
+    Contested,
+    Exposure,
+    Rule,
+    RuleFile,
+    facts_of,
+    literals_of,
+)
 from app.engine.reference import Failed, holds, why_not
 from app.yamlio import FileProblems, Located, Problem, load_file, load_text
 
@@ -81,6 +90,18 @@ class Rulebook:
         for placed in self.rules:
             names |= facts_of(placed.rule.when)
         return tuple(sorted(names))
+
+    @property
+    def date_cuts(self) -> tuple[dt.date, ...]:
+        """Days on which a rule's test of the query date can change (a literal date d, and the
+        day after it for gt and lte): answers are constant between change dates only if these
+        are change dates too."""
+        days: set[dt.date] = set()
+        for placed in self.rules:
+            for value in literals_of(placed.rule.when).get("query.date", ()):
+                if isinstance(value, dt.date):
+                    days.update((value, value + dt.timedelta(days=1)))
+        return tuple(sorted(days))
 
     def key(self, facts: FactRecord) -> tuple[Any, ...]:
         """What decides which rules fire: the tested facts' values (names and dates that only
@@ -191,7 +212,10 @@ def load_rulebook(directory: Path, extra: dict[str, str] | None = None) -> Ruleb
     digest = hashlib.sha256()
     for name in sorted(sources):
         raw = sources[name]
-        digest.update(name.encode() + b"\0" + raw + b"\0")
+        # The version is the files' contents and names inside the folder, not the folder's own
+        # name: the same rules copied elsewhere are the same rulebook.
+        relative = name.split("/", 1)[1]
+        digest.update(relative.encode() + b"\0" + raw + b"\0")
         try:
             located = load_text(raw.decode("utf-8"), name)
             _, placed = parse_rule_file(located)

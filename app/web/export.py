@@ -8,7 +8,7 @@ from app.checks import Checker
 from app.engine.facts import Mode
 from app.errors import InvalidInput
 from app.web.worldmap import MapView
-from app.worldview import world
+from app.world import compute
 
 
 def map_view(checker: Checker, person: str, day: dt.date, mode: Mode) -> MapView:
@@ -22,12 +22,12 @@ def map_view(checker: Checker, person: str, day: dt.date, mode: Mode) -> MapView
         else:
             detail = f"no person with a public ICC warrant matches {person!r}: nothing to map"
         raise InvalidInput(detail, field="person", candidates=candidates)
-    view = world(checker, match.person, day, mode)
+    view = compute(checker, match.person, day, mode)
     return MapView(
         person=match.person.name,
         date=day,
         mode=mode,
-        exposure={row.iso3: row.exposure.value for row in view.rows},
+        exposure={row.iso3: row.exposure.value for row in view.countries},
         as_of=checker.snapshot.as_of,
         datasets_version=checker.versions.datasets,
     )

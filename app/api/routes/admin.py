@@ -18,7 +18,11 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminKey])
     "/reload",
     operation_id="admin-reload",
     summary="Reload datasets and rules; on any problem the last good generation keeps serving",
-    responses={422: {"description": "The new files have problems; nothing changed."}},
+    responses={
+        401: {"description": "No admin key, or an unknown one (problem+json)."},
+        403: {"description": "Admin endpoints are off: no ICC_EXPOSURE_ADMIN_KEYS (problem+json)."},
+        422: {"description": "The new files have problems; nothing changed (problem+json)."},
+    },
 )
 async def reload(runtime: RuntimeDep) -> ReloadResult:
     try:

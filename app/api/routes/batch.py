@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import anyio
@@ -11,13 +12,15 @@ from anyio.abc import ObjectReceiveStream
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from app.api.deps import CheckerDep, RuntimeDep
+from app.api.middleware import BodyStopped
+from app.api.work import off_loop
 from app.batch import BatchRunner, Format
-from app.errors import ContentTooLarge, UnsupportedMedia
+from app.errors import Busy, ContentTooLarge, TooManyRequests, UnsupportedMedia
 from app.itinerary import Itinerary, ItineraryResult, check_itinerary
+from app.runtime import Runtime
 
 router = APIRouter(prefix="/v1", tags=["batch"])
 
@@ -32,12 +35,74 @@ class DuplexStreamingResponse(StreamingResponse):
     disconnect by reading ``receive``: that would swallow the request body this endpoint reads
     as it answers. Here the body iterator reads it, and a client that goes away ends the
     iterator (its send fails, or the request stream reports the disconnect).
+
+    The status line goes out with the first piece of the answer, not before: an upload found
+    too large or stalled before any answer is ready is still a problem (413, 408), not a 200.
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.stream_response(send)
+        start = {"type": "http.response.start", "status": self.status_code}
+        started = False
+        try:
+            async for chunk in self.body_iterator:
+                if not started:
+                    await send({**start, "headers": self.raw_headers})
+                    started = True
+                data = chunk if isinstance(chunk, bytes | memoryview) else chunk.encode()
+                await send({"type": "http.response.body", "body": bytes(data), "more_body": True})
+        finally:
+            close = getattr(self.body_iterator, "aclose", None)
+            if close is not None:  # ends the reader and frees the upload slot now, not at GC
+                await close()
+        if not started:
+            await send({**start, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
         if self.background is not None:
             await self.background()
+
+
+class UploadSlots:
+    """Bounds streamed batches: a few per client address, a fixed number in all, each in a
+    thread of its own pool. Without it, 45 uploads at 1 byte/s held every thread of the shared
+    pool and blocked /v1/itineraries for everyone."""
+
+    def __init__(self, per_client: int, total: int) -> None:
+        self.per_client = per_client
+        self.total = total
+        self.limiter = anyio.CapacityLimiter(total)
+        self._running: dict[str, int] = {}
+        self._count = 0
+
+    @contextmanager
+    def take(self, client: str) -> Iterator[None]:
+        if self._running.get(client, 0) >= self.per_client:
+            raise TooManyRequests(
+                f"{self.per_client} batches from this address are running; wait for one to end",
+                limit=self.per_client,
+            )
+        if self._count >= self.total:
+            raise Busy(f"{self.total} batches are running; try again shortly", limit=self.total)
+        # Taken and released on the event loop thread: no lock needed.
+        self._running[client] = self._running.get(client, 0) + 1
+        self._count += 1
+        try:
+            yield
+        finally:
+            self._count -= 1
+            left = self._running[client] - 1
+            if left:
+                self._running[client] = left
+            else:
+                del self._running[client]
+
+
+def _slots(request: Request, runtime: Runtime) -> UploadSlots:
+    slots: UploadSlots | None = getattr(request.app.state, "upload_slots", None)
+    if slots is None:
+        settings = runtime.settings
+        slots = UploadSlots(settings.batch_uploads_per_client, settings.batch_uploads)
+        request.app.state.upload_slots = slots
+    return slots
 
 
 class ItinerariesRequest(BaseModel):
@@ -72,7 +137,7 @@ class ItinerariesResponse(BaseModel):
     responses={413: {"description": "Too many itineraries (problem+json)."}},
 )
 async def itineraries(
-    checker: CheckerDep, runtime: RuntimeDep, body: ItinerariesRequest
+    checker: CheckerDep, runtime: RuntimeDep, request: Request, body: ItinerariesRequest
 ) -> ItinerariesResponse:
     limit = runtime.settings.max_itineraries
     if len(body.itineraries) > limit:
@@ -87,7 +152,7 @@ async def itineraries(
             results={key: check_itinerary(checker, it) for key, it in body.itineraries.items()}
         )
 
-    return await run_in_threadpool(work)
+    return await off_loop(request, work)
 
 
 def _input_format(content_type: str) -> Format:
@@ -102,11 +167,22 @@ def _input_format(content_type: str) -> Format:
     )
 
 
+class UploadEnded(Exception):
+    """The upload was stopped (too large, stalled): the reader ends the batch with a record."""
+
+    def __init__(self, stopped: BodyStopped) -> None:
+        super().__init__(stopped.detail)
+        self.stopped = stopped
+
+
 class _Chunks(io.RawIOBase):
     """A blocking byte stream, in the worker thread, over chunks the event loop receives."""
 
-    def __init__(self, receive: ObjectReceiveStream[bytes]) -> None:
+    def __init__(
+        self, receive: ObjectReceiveStream[bytes], stopped: Callable[[], BodyStopped | None]
+    ) -> None:
         self._receive = receive
+        self._stopped = stopped
         self._pending = b""
         self._done = False
 
@@ -119,6 +195,10 @@ class _Chunks(io.RawIOBase):
                 self._pending = anyio.from_thread.run(self._receive.receive)
             except anyio.EndOfStream:
                 self._done = True
+                stopped = self._stopped()
+                if stopped is not None:
+                    # Not the end of the input: the last line may be cut, so no row is read.
+                    raise UploadEnded(stopped) from None
         n = min(len(buffer), len(self._pending))
         buffer[:n] = self._pending[:n]
         self._pending = self._pending[n:]
@@ -148,7 +228,11 @@ class _Chunks(io.RawIOBase):
     },
     responses={
         200: {"content": {NDJSON: {}, CSV: {}}, "description": "One record per input row."},
+        408: {"description": "The upload stalled or took too long before any answer."},
+        413: {"description": "The upload is over the size limit before any answer."},
         415: {"description": "Not CSV or NDJSON (problem+json)."},
+        429: {"description": "Too many batches from this client address at once."},
+        503: {"description": "Too many batches running at once."},
     },
 )
 async def batch(
@@ -157,41 +241,76 @@ async def batch(
     fmt_in = _input_format(request.headers.get("content-type", ""))
     fmt_out: Format = "csv" if CSV in request.headers.get("accept", "") else "ndjson"
     settings = runtime.settings
-    runner = BatchRunner(checker, max_rows=settings.batch_max_rows)
+    # The row path: flat memory. The columnar path (app/batch_columnar.py) gives the same
+    # records but its memory still grows with the input (docs/benchmarks.md); not for a server.
+    runner = BatchRunner(checker, max_rows=settings.batch_max_rows, fmt_out=fmt_out)
+    slots = _slots(request, runtime)
+    client = request.client.host if request.client else ""
+    slot = slots.take(client)
+    slot.__enter__()  # refused here (429, 503) before any answer; released when the stream ends
 
     async def body() -> AsyncIterator[str]:
         send_in, receive_in = anyio.create_memory_object_stream[bytes](16)
         send_out, receive_out = anyio.create_memory_object_stream[str](16)
+        stopped: list[BodyStopped] = []
+        produced: list[bool] = []  # set by the reader once it has an answer to send
 
         async def feed() -> None:
             async with send_in:
-                async for chunk in request.stream():
-                    if chunk:
-                        await send_in.send(chunk)
+                try:
+                    async for chunk in request.stream():
+                        if chunk:
+                            await send_in.send(chunk)
+                except BodyStopped as exc:
+                    stopped.append(exc)
+                except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                    pass  # the reader is done (row limit): the rest of the upload is not read
 
         def work() -> None:
             # The rows are parsed and answered in a worker thread: the event loop stays free.
             stream = io.TextIOWrapper(
-                io.BufferedReader(_Chunks(receive_in), 65536),
+                io.BufferedReader(_Chunks(receive_in, lambda: stopped[0] if stopped else None)),
                 encoding="utf-8-sig",
                 errors="replace",
                 newline="",
             )
             try:
                 for piece in runner.run(stream, fmt_in, fmt_out):
+                    produced.append(True)
                     anyio.from_thread.run(send_out.send, piece)
+            except UploadEnded as ended:
+                if produced:  # answers are out: the stream ends with a record saying why
+                    anyio.from_thread.run(send_out.send, runner.stop_record(ended.stopped.detail))
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                pass  # the client went away: nobody reads the answers any more
             finally:
                 anyio.from_thread.run(send_out.aclose)
 
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(feed)
-            tasks.start_soon(anyio.to_thread.run_sync, work)
-            async with receive_out:
-                async for piece in receive_out:
-                    yield piece
+        try:
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(feed)
+                tasks.start_soon(_run_in(slots.limiter, work))
+                async with receive_out:
+                    async for piece in receive_out:
+                        yield piece
+                # The answers are all out. Stop reading what is left of the upload (a batch
+                # over the row limit): receive_in closes, uvicorn closes the connection.
+                receive_in.close()
+                tasks.cancel_scope.cancel()
+        finally:
+            slot.__exit__(None, None, None)
+        if stopped and not produced:
+            raise stopped[0]  # before any answer: the middleware answers 413 or 408
 
     media = f"{CSV}; charset=utf-8" if fmt_out == "csv" else NDJSON
     return DuplexStreamingResponse(body(), media_type=media)
+
+
+def _run_in(limiter: anyio.CapacityLimiter, work: Callable[[], None]) -> Callable[[], Any]:
+    async def run() -> None:
+        await anyio.to_thread.run_sync(work, limiter=limiter)
+
+    return run
 
 
 __all__ = ["router"]

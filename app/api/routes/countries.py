@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from app.api.deps import CheckerDep
 from app.api.models import CountryList, CountryRow
+from app.api.work import off_loop
+from app.checks import Checker
 from app.status import CountryStatus, country_status
-from app.types import IsoDate
+from app.types import DATE_HELP, QueryDate
 
 router = APIRouter(prefix="/v1/countries", tags=["countries"])
 
@@ -22,12 +24,16 @@ def _day(date: dt.date | None) -> dt.date:
 @router.get("", operation_id="countries-list", summary="Countries and territories on a date")
 async def countries_list(
     checker: CheckerDep,
-    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default today (UTC).")] = None,
+    request: Request,
+    date: Annotated[QueryDate | None, Query(description=DATE_HELP)] = None,
     state_party: Annotated[
         bool | None, Query(description="Only States Parties (true) or only others (false).")
     ] = None,
 ) -> CountryList:
-    day = _day(date)
+    return await off_loop(request, _countries, checker, _day(date), state_party)
+
+
+def _countries(checker: Checker, day: dt.date, state_party: bool | None) -> CountryList:
     rows = []
     for country in checker.countries.all():
         member = checker.snapshot.membership(country.iso3, day)
@@ -53,6 +59,7 @@ async def countries_list(
 )
 async def countries_get(
     checker: CheckerDep,
+    request: Request,
     name: Annotated[
         str,
         Path(
@@ -62,7 +69,12 @@ async def countries_get(
             examples=["Ivory Coast"],
         ),
     ],
-    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default today (UTC).")] = None,
+    date: Annotated[QueryDate | None, Query(description=DATE_HELP)] = None,
 ) -> CountryStatus:
+    return await off_loop(request, _country, checker, name, _day(date))
+
+
+def _country(checker: Checker, name: str, day: dt.date) -> CountryStatus:
+    # Resolving an unknown name ranks suggestions: off the event loop.
     country = checker.countries.resolve(name, field="path:name")
-    return country_status(checker.snapshot, country, _day(date))
+    return country_status(checker.snapshot, country, day)

@@ -11,11 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import CheckerDep
 from app.api.models import ExposureRequest
+from app.api.work import off_loop
 from app.checks import DECISION_PLACEHOLDER
 from app.engine.facts import Mode
 from app.errors import NotFound
 from app.explain import VerdictExplained, not_fired
-from app.types import CountryText, IsoDate, PersonText
+from app.types import DATE_HELP, CountryText, IsoDate, PersonText, QueryDate
 from app.verdict import Verdict
 
 router = APIRouter(prefix="/v1", tags=["exposure"])
@@ -75,7 +76,7 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _answer(
+async def _answer(
     checker: CheckerDep,
     request: Request,
     person: str,
@@ -87,23 +88,48 @@ def _answer(
     explain: Explain = "fired",
 ) -> Response:
     day = date or _today()
-    content, decision_id, template = checker.check_json(
-        person, country, day, mode, birth_date=birth_date, nationality=nationality
+    # A repeated question is a cache look-up, fine on the event loop; a new one is not.
+    found = checker.check_json(
+        person, country, day, mode, birth_date=birth_date, nationality=nationality, cached_only=True
     )
+    if found is None:
+        found = await off_loop(
+            request,
+            checker.check_json,
+            person,
+            country,
+            day,
+            mode,
+            birth_date=birth_date,
+            nationality=nationality,
+        )
+    assert found is not None
+    content, decision_id, template = found
+    placeholder = DECISION_PLACEHOLDER_BYTES
     if explain == "full":
         # The cached Verdict JSON, plus why each other rule did not fire (the CLI's --explain full).
         answer = json.loads(content)
         answer["why_not"] = [
             n.model_dump()
-            for n in not_fired(
-                checker, person, country, day, mode, birth_date=birth_date, nationality=nationality
+            for n in await off_loop(
+                request,
+                not_fired,
+                checker,
+                person,
+                country,
+                day,
+                mode,
+                birth_date=birth_date,
+                nationality=nationality,
             )
         ]
         content = json.dumps(answer, ensure_ascii=False).encode()
+        # The log keeps what was sent: this answer, its own id standing for the placeholder.
+        template, placeholder = content, decision_id.encode()
     request.state.decision_id = decision_id
     decisions = request.app.state.runtime.decisions
     if decisions is not None:
-        decisions.record(decision_id, template, DECISION_PLACEHOLDER_BYTES)
+        decisions.record(decision_id, template, placeholder)
     # Already JSON (pydantic-serialised once per distinct question): no second encoding.
     return Response(content, media_type="application/json")
 
@@ -122,13 +148,15 @@ async def exposure_get(
         PersonText, Query(description="Name in any script, or id.", examples=["Putin"])
     ],
     country: Annotated[CountryText, Query(description="Name, alias or ISO code.", examples=["JP"])],
-    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default today (UTC).")] = None,
+    date: Annotated[QueryDate | None, Query(description=DATE_HELP)] = None,
     mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
     birth_date: Annotated[IsoDate | None, Query(description="Narrows the name match.")] = None,
     nationality: Annotated[CountryText | None, Query(description="Narrows the name match.")] = None,
     explain: Annotated[Explain, Query(description=EXPLAIN_HELP)] = "fired",
 ) -> Response:
-    return _answer(checker, request, person, country, date, mode, birth_date, nationality, explain)
+    return await _answer(
+        checker, request, person, country, date, mode, birth_date, nationality, explain
+    )
 
 
 @router.post(
@@ -139,7 +167,7 @@ async def exposure_get(
     responses=ERRORS,
 )
 async def exposure_post(checker: CheckerDep, request: Request, body: ExposureRequest) -> Response:
-    return _answer(
+    return await _answer(
         checker,
         request,
         body.person,

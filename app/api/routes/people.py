@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app.api.deps import CheckerDep
-from app.api.models import Candidate, PeopleSearch, PersonSummary, WorldEntry, WorldView
+from app.api.models import Candidate, PeopleSearch, PersonSummary, WorldView
+from app.api.work import off_loop
 from app.changes import PersonChanges, person_changes
 from app.data.models import Person, Summons, Warrant
 from app.engine.facts import Mode
 from app.errors import InvalidInput, NotFound
-from app.types import IsoDate
-from app.worldview import world
+from app.types import DATE_HELP, QueryDate
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
 
@@ -29,6 +29,7 @@ class PersonDetail(BaseModel):
 @router.get("", operation_id="people-search", summary="Search people by name, in any script")
 async def people_search(
     checker: CheckerDep,
+    request: Request,
     q: Annotated[
         str | None,
         Query(
@@ -51,7 +52,7 @@ async def people_search(
             )
             for p in sorted(snapshot.people.values(), key=lambda p: p.id)
         ]
-    match = checker.people.match(q, field="q")
+    match = await off_loop(request, checker.people.match, q, field="q")
     sure = match.person.id if match.person else None
     candidates = [
         Candidate(
@@ -100,25 +101,23 @@ async def people_get(checker: CheckerDep, person_id: PersonId) -> PersonDetail:
     "/{person_id}/world",
     operation_id="people-world",
     summary="The person's exposure in every country and territory on a date (the map)",
+    response_model=WorldView,
     responses={404: {"description": "No such person id (problem+json)."}},
 )
 async def people_world(
     checker: CheckerDep,
+    request: Request,
     person_id: PersonId,
-    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD; default today (UTC).")] = None,
+    date: Annotated[QueryDate | None, Query(description=DATE_HELP)] = None,
     mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",
-) -> WorldView:
+) -> Response:
     person = _person(checker, person_id)
-    view = world(checker, person, date or dt.datetime.now(dt.UTC).date(), mode)
-    rows = [WorldEntry.model_validate(row, from_attributes=True) for row in view.rows]
-    return WorldView(
-        person=person.id,
-        name=person.name,
-        date=view.date,
-        mode=mode,
-        counts=view.counts,
-        countries=rows,
-    )
+    day = date or dt.datetime.now(dt.UTC).date()
+    # Cached per interval between change dates: a look-up on the loop, a miss off it.
+    content = checker.world.cached(person, day, mode)
+    if content is None:
+        content = await off_loop(request, checker.world.json, person, day, mode)
+    return Response(content, media_type="application/json")
 
 
 @router.get(
@@ -138,11 +137,11 @@ def people_changes(
     checker: CheckerDep,
     person_id: PersonId,
     date_from: Annotated[
-        IsoDate | None,
+        QueryDate | None,
         Query(alias="from", description="First day (YYYY-MM-DD); default today (UTC)."),
     ] = None,
     date_to: Annotated[
-        IsoDate | None,
+        QueryDate | None,
         Query(alias="to", description="Last day (YYYY-MM-DD); default one year after `from`."),
     ] = None,
     mode: Annotated[Mode, Query(description="visit, transit or overflight.")] = "visit",

@@ -1,0 +1,31 @@
+"""Heavy work off the event loop, in a thread pool sized on purpose.
+
+A check that misses its caches, a world view computed for a new interval, a country's suggestions
+or an itinerary cost from a millisecond to tens of them: on the event loop they would stall every
+other request, health checks included. They run here instead. The pool is small (setting
+ICC_EXPOSURE_WORK_THREADS, default 4) because the work is pure Python under one GIL and engine
+calls are serialised by a lock (app/engine/durable.py): more threads add switching, not speed,
+and a small pool leaves the GIL to the event loop often enough for cache hits and /healthz.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import anyio
+from starlette.requests import Request
+
+T = TypeVar("T")
+
+
+async def off_loop(request: Request, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``function`` in the work pool and wait for it without blocking the event loop."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "work_limiter", None)
+    if limiter is None:  # first use in this process (and event loop): make the pool's limiter
+        limiter = anyio.CapacityLimiter(request.app.state.runtime.settings.work_threads)
+        request.app.state.work_limiter = limiter
+    return await anyio.to_thread.run_sync(
+        functools.partial(function, *args, **kwargs), limiter=limiter
+    )

@@ -1,0 +1,170 @@
+"""A person's exposure in every country and territory on a date (the map), cached by interval.
+
+The world view for (person, mode) is piecewise constant in time: it changes only on the change
+dates of some country for that person (see ``app.itinerary.boundaries``). So each view is
+computed once per (person, mode, interval between those dates), on the per-call path (fact
+record, memoised engine, aggregation), and kept as JSON with the date left to fill in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from app.engine.facts import Mode
+from app.engine.language import Exposure
+
+if TYPE_CHECKING:
+    from app.checks import Checker
+    from app.data.models import Person
+
+#: World views kept per generation (each about 40 KB of JSON).
+WORLD_CACHE = 2048
+#: Stands for the date in a cached view; no row carries a date.
+DATE_PLACEHOLDER = dt.date(1, 1, 1)
+
+
+class WorldEntry(BaseModel):
+    iso2: str = Field(description="ISO 3166-1 alpha-2.", examples=["MN"])
+    iso3: str = Field(description="ISO 3166-1 alpha-3.", examples=["MNG"])
+    name: str = Field(description="Short name.", examples=["Mongolia"])
+    exposure: Exposure = Field(
+        description="The worst exposure over the person's warrants: none < low < medium < high.",
+        examples=["medium"],
+    )
+    obligation: bool = Field(
+        description="Whether the state must arrest and surrender (on that worst warrant).",
+        examples=[True],
+    )
+    state_party: bool = Field(description="Bound by the Rome Statute on the date.", examples=[True])
+    party_since: dt.date | None = Field(
+        default=None,
+        description="Entry into force of the Statute for it (art. 126), when a party on the date.",
+        examples=["2002-07-01"],
+    )
+    territory_of: str | None = Field(
+        default=None,
+        description="ISO alpha-3 of the sovereign, for a territory with its own code.",
+        examples=[None],
+    )
+    rule: str | None = Field(
+        description="The rule that set the exposure.", examples=["noncompliance-record"]
+    )
+    reason: str = Field(
+        description="That rule's title.",
+        examples=["The state has already failed to arrest this person"],
+    )
+
+
+class WorldView(BaseModel):
+    person: str = Field(description="Person id.", examples=["putin-vladimir"])
+    name: str = Field(description="Full name.", examples=["Vladimir Vladimirovich Putin"])
+    date: dt.date = Field(description="The date asked about.", examples=["2025-06-01"])
+    mode: Mode = Field(description="visit, transit or overflight.", examples=["visit"])
+    counts: dict[str, int] = Field(
+        description="Countries by exposure.", examples=[{"high": 120, "medium": 3, "low": 120}]
+    )
+    countries: list[WorldEntry] = Field(
+        description="Every country and territory, by name, with the rule that decided it."
+    )
+
+
+class WorldViews:
+    """The world views of one generation of datasets and rules."""
+
+    def __init__(self, checker: Checker) -> None:
+        self.checker = checker
+        self._bounds: dict[str, list[dt.date]] = {}
+        self._views: OrderedDict[tuple[str, str, int], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def bounds(self, person_id: str) -> list[dt.date]:
+        """Every day on which some country's answer for the person can change."""
+        found = self._bounds.get(person_id)
+        if found is None:
+            from app.itinerary import boundaries
+
+            days: set[dt.date] = set()
+            for country in self.checker.countries.all():
+                days.update(boundaries(self.checker, person_id, country.iso3))
+            found = self._bounds[person_id] = sorted(days)
+        return found
+
+    def cached(self, person: Person, day: dt.date, mode: Mode) -> bytes | None:
+        """The view as JSON if it is cached (cheap: safe on the event loop), else None."""
+        bounds = self._bounds.get(person.id)
+        if bounds is None:
+            return None
+        key = (person.id, mode, bisect_right(bounds, day))
+        with self._lock:
+            template = self._views.get(key)
+            if template is None:
+                return None
+            self._views.move_to_end(key)
+            self.hits += 1
+        return _fill(template, day)
+
+    def json(self, person: Person, day: dt.date, mode: Mode) -> bytes:
+        """The view as JSON, computed on a miss (tens of milliseconds: not on the event loop)."""
+        found = self.cached(person, day, mode)
+        if found is not None:
+            return found
+        key = (person.id, mode, bisect_right(self.bounds(person.id), day))
+        template = (
+            compute(self.checker, person, day, mode)
+            .model_copy(update={"date": DATE_PLACEHOLDER})
+            .model_dump_json()
+            .encode()
+        )
+        with self._lock:
+            self.misses += 1
+            self._views[key] = template
+            if len(self._views) > WORLD_CACHE:
+                self._views.popitem(last=False)
+        return _fill(template, day)
+
+
+def _fill(template: bytes, day: dt.date) -> bytes:
+    return template.replace(
+        f'"date":"{DATE_PLACEHOLDER.isoformat()}"'.encode(),
+        f'"date":"{day.isoformat()}"'.encode(),
+        1,
+    )
+
+
+def compute(checker: Checker, person: Person, day: dt.date, mode: Mode) -> WorldView:
+    """The world view on the per-call path: one check per country, no cache (the reference)."""
+    from app.checks import severity
+
+    rows: list[WorldEntry] = []
+    counts: dict[str, int] = {}
+    for country in checker.countries.all():
+        evaluated = checker.evaluate(person, country, day, mode)
+        worst = max(evaluated, key=lambda e: severity(e.decision))
+        rule_id = worst.decision.decided_by.get("exposure")
+        placed = checker.rulebook.by_id.get(rule_id) if rule_id else None
+        rows.append(
+            WorldEntry(
+                iso2=country.iso2,
+                iso3=country.iso3,
+                name=country.name,
+                exposure=worst.decision.exposure,
+                obligation=worst.decision.obligation,
+                state_party=worst.facts.country.state_party,
+                party_since=worst.facts.country.party_since,
+                territory_of=country.sovereign,
+                rule=rule_id,
+                reason=placed.rule.title if placed else "no rule decided",
+            )
+        )
+        counts[worst.decision.exposure.value] = counts.get(worst.decision.exposure.value, 0) + 1
+    return WorldView(
+        person=person.id, name=person.name, date=day, mode=mode, counts=counts, countries=rows
+    )
