@@ -22,7 +22,7 @@ VENV_ID := $(strip $(shell $(BIN)/python -c '$(IDENT)' 2>/dev/null))
 # taken from (or put in) pip's cache, where a cp313 wheel built without the define may sit.
 DURABLE := $(shell sed -n 's/^ *"\(durable-rules[^"]*\)".*/\1/p' pyproject.toml)
 
-.PHONY: run test lint unit rules-test bench install clean FORCE
+.PHONY: run test lint lint-js map-data unit rules-test bench install clean FORCE
 
 ifneq ($(PY_ID),$(VENV_ID))
 $(STAMP): FORCE
@@ -49,10 +49,26 @@ run: $(STAMP)
 
 test: lint unit
 
-lint: $(STAMP)
+lint: $(STAMP) lint-js
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy
+
+# The page's JavaScript: ESLint from npm into a local, git-ignored node_modules (pinned by
+# package-lock.json). Node is a development tool only; the page needs none at run time, so a
+# machine without npm skips this check with a warning rather than failing the Python suite.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint-js:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.installed \
+	  && npx --no-install eslint app/web eslint.config.js; \
+	else echo "npm not found: JavaScript lint skipped (app/web/static/js)"; fi
+
+# Rebuild app/web/static/world-map.json from Natural Earth (npm packages); the result is committed.
+map-data: node_modules/.installed
+	node app/web/tools/build_map.mjs
 
 unit: $(STAMP)
 	@$(BIN)/python -c 'import sys; print("Python", sys.version.split()[0], "in $(VENV)")'
@@ -67,4 +83,4 @@ bench: $(STAMP)
 	bash bench/api.sh
 
 clean:
-	rm -rf $(VENV) .venv-* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-* .pytest_cache .mypy_cache .ruff_cache node_modules

@@ -22,7 +22,6 @@ from app.logs import configure
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
 from app.web import routes as web
-from app.web.page import page
 
 log = logging.getLogger("icc_exposure")
 
@@ -71,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # One check before the first request, so that request is not the slow one.
         snapshot = loaded.snapshot
         loaded.checker.check("putin-vladimir", "JPN", snapshot.as_of)
-        page()  # the map's SVG, built once
+        web.page(loaded.checker)  # the page and its map, built once
         try:
             yield
         finally:
@@ -92,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (exposure, people, countries, places, rules, batch):
         app.include_router(module.router)
     app.include_router(admin.router)
-    app.include_router(web.router)
+    web.install(app)  # the page, its static files (cached, gzip) and map exports
     app.add_middleware(ServiceMiddleware, runtime=runtime)
     _offline_docs(app)
     openapi.install(app, require_key=settings.require_key)

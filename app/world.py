@@ -42,6 +42,16 @@ class WorldEntry(BaseModel):
         examples=[True],
     )
     state_party: bool = Field(description="Bound by the Rome Statute on the date.", examples=[True])
+    party_since: dt.date | None = Field(
+        default=None,
+        description="Entry into force of the Statute for it (art. 126), when a party on the date.",
+        examples=["2002-07-01"],
+    )
+    territory_of: str | None = Field(
+        default=None,
+        description="ISO alpha-3 of the sovereign, for a territory with its own code.",
+        examples=[None],
+    )
     rule: str | None = Field(
         description="The rule that set the exposure.", examples=["noncompliance-record"]
     )
@@ -148,6 +158,8 @@ def compute(checker: Checker, person: Person, day: dt.date, mode: Mode) -> World
                 exposure=worst.decision.exposure,
                 obligation=worst.decision.obligation,
                 state_party=worst.facts.country.state_party,
+                party_since=worst.facts.country.party_since,
+                territory_of=country.sovereign,
                 rule=rule_id,
                 reason=placed.rule.title if placed else "no rule decided",
             )

@@ -1,4 +1,5 @@
-"""The command line: ``icc-exposure check | batch | serve | people | countries | rules | data``.
+"""The command line: ``icc-exposure check | batch | map | serve | people | countries | rules |
+data``.
 
 One module per command group; this one only assembles them.
 """
@@ -11,6 +12,7 @@ from app.cli.batch import batch
 from app.cli.check import check
 from app.cli.countries import countries_app
 from app.cli.data import data_app
+from app.cli.map import map_command
 from app.cli.people import people_app
 from app.cli.rules import rules_app
 from app.cli.serve import serve
@@ -24,6 +26,7 @@ app = typer.Typer(
 app.command()(check)
 app.command()(batch)
 app.command()(serve)
+app.command(name="map")(map_command)
 app.add_typer(data_app, name="data")
 app.add_typer(rules_app, name="rules")
 app.add_typer(people_app, name="people")
