@@ -84,17 +84,20 @@ def test_bad_rows_are_error_records_and_the_batch_goes_on(roomy: str) -> None:
         '{"a":' * 1000 + "1" + "}" * 1000 + "\n",  # nested 1,000 deep
         '{"id": ' + "9" * 4400 + "}\n",  # an integer over Python's 4,300 digits
         '{"id": ' + "9" * 4300 + ', "person": "Putin", "country": "MN", "arrive": "2024-09-03"}\n',
+        '{"id": "n", "person": {"name": "Putin"}, "country": "MN", "arrive": "2024-09-03"}\n',
         GOOD % "after",
     ]
     response = httpx.post(
         roomy + "/v1/batch", content="".join(lines).encode(), headers=NDJSON, timeout=30
     )
     got = records(response)
-    assert [r["status"] for r in got] == ["ok", "error", "error", "ok", "ok"]
+    assert [r["status"] for r in got] == ["ok", "error", "error", "ok", "error", "ok"]
+    # The same words on every Python (3.13's parser takes the depth 3.11 and 3.12 refuse).
     assert "nested too deeply" in got[1]["error"]
     assert "4300 digits" in got[2]["error"]
     assert got[3]["id"] == "9" * 4300
-    assert got[4]["id"] == "after"
+    assert "nested too deeply" in got[4]["error"]
+    assert got[5]["id"] == "after"
 
 
 def test_a_csv_field_over_the_csv_limit_is_one_error_record(roomy: str) -> None:
