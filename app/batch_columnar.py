@@ -1,14 +1,18 @@
-"""The batch on a columnar engine (Polars): the same records as ``BatchRunner``, row for row,
-with the per-row work done in native code.
+"""The batch path of ``icc-exposure batch`` and ``POST /v1/batch``, on a columnar engine (Polars):
+the same records as the row path (``app.batch.BatchRunner``, kept as the reference the tests
+compare against), row for row, with the per-row work in native code.
 
-A chunk of rows (``CHUNK_ROWS``; memory stays flat whatever the input) becomes a DataFrame. Dates,
-modes and lengths are checked as columns; each distinct name and each distinct country or place
-is resolved once; an as-of join on the sorted change dates of each (person, country) gives every
-leg the interval it starts and ends in. A leg inside one interval (nearly all) takes its answer
-from a template made once per distinct (person, place, mode, interval) by ``BatchRunner._leg``,
-the same function the row path uses, with the leg's dates spliced in as columns. Every other row
-(an error, a stay across a change date, input the fast reader cannot take whole) is answered by
-the row path itself, so both paths give the same record.
+The input is read in bounded blocks of bytes (flat memory whatever its size); a CSV block
+without quotes, blank lines or stray carriage returns is parsed by Polars, any other block (and
+NDJSON) by the row path's own readers (the csv and json modules, so their rules hold exactly).
+Then, per block: dates, modes and lengths are checked as columns; each distinct name and each
+distinct country or place is resolved once per batch; a binary search on the sorted change dates
+of every (person, country) gives each leg the interval between change dates it starts and ends
+in; each distinct (person, place, mode, interval) is answered once, through the Checker
+(durable-rules), by the row path's own ``BatchRunner._leg``, as a template with the leg's dates
+left open; and each output line is the template with the leg's row number, id and dates spliced
+in, written as bytes. Every other row (a bad row, a stay across a change date, a name with
+several candidates) is answered by the row path itself, in place.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import polars as pl
 
@@ -33,127 +38,162 @@ from app.batch import (
     csv_names,
 )
 from app.errors import DomainError
-from app.itinerary import MAX_STAY_DAYS
-from app.resolve.people import MAX_NAME
+from app.itinerary import MAX_STAY_DAYS, boundaries
+from app.resolve.people import MAX_NAME, PersonMatch
 from app.types import DATE_MAX, DATE_MIN
 
-#: Rows per chunk: about 20 MB of NDJSON answers at a time.
+#: Bytes of CSV read per block (about 32,000 legs of 64 bytes; their answers are about 20 MB).
+BLOCK_BYTES = 2 << 20
+#: Rows per block when the row path's readers parse (NDJSON, or CSV the fast reader refuses).
 CHUNK_ROWS = 32_768
-#: Most answer templates kept (each about 1 KB).
+#: Most answer templates kept (each about 1 KB); past it they are made again as needed.
 TEMPLATE_LIMIT = 50_000
 #: Stand for the leg's dates in an answer template; filled in per row.
 ARRIVE = "\u2063ARRIVE\u2063"
 DEPART = "\u2063DEPART\u2063"
-_ISO = r"^\d{4}-\d{2}-\d{2}$"
+#: What Python's str.strip() removes (str.isspace): Polars' default set lacks U+001C..U+001F.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: Unicode category Cc, which app.types.plain_text refuses.
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+_ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _CSV_SPECIAL = '[",\r\n]'
-_PLAIN_ID = r"^[\x20-\x7e]*$"
-NONE_ID = ""  # stands for "no person matched" in join keys (Polars joins skip nulls)
+_JSON_PLAIN = r"^[\x20-\x21\x23-\x5b\x5d-\x7e]*$"  # printable ASCII but '"' and '\'
+#: Days from 1900-01-01 to 1970-01-01 (Polars dates count from 1970); keys below pack a pair
+#: of (person, country) and a day since 1900 into one sortable integer.
+_EPOCH_1900 = 25_567
+_DAY_BITS = 17
+_NO_PERSON = "\x00"  # a join key for "no person matched" (Polars joins skip nulls)
+#: (row number, id, the row's fields or why the reader refused it)
+Row = tuple[int, str, tuple[str, ...] | str]
 
 
 class ColumnarRunner(BatchRunner):
-    """A BatchRunner whose ``run`` answers chunks of rows as columns. ``chunk_rows`` trades
-    speed for how soon the first answers go out (the API streams in smaller chunks)."""
+    """A BatchRunner that answers blocks of rows as columns; keep one per batch.
 
-    def __init__(self, *args: Any, chunk_rows: int = CHUNK_ROWS, **kwargs: Any) -> None:
+    ``block_bytes`` and ``chunk_rows`` trade speed for how soon the first answers go out."""
+
+    def __init__(
+        self,
+        *args: Any,
+        block_bytes: int = BLOCK_BYTES,
+        chunk_rows: int = CHUNK_ROWS,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.block_bytes = block_bytes
         self.chunk_rows = chunk_rows
+        self._forget()
+        # (person id, iso3, area id) -> its number in the search keys, and the keys themselves.
+        self._pairs: dict[tuple[str | None, str, str | None], int] = {}
+        self._pair_bounds: dict[int, list[dt.date]] = {}
+        self._search: tuple[pl.Series, pl.Series] | None = None
 
-    def _room(self) -> int:
-        """Rows to read for the next chunk: never more than one past the row limit, so that a
-        batch over it stops reading there."""
-        if self.max_rows is None:
-            return self.chunk_rows
-        return max(1, min(self.chunk_rows, self.max_rows - self.stats.rows + 1))
+    def _forget(self) -> None:
+        """Keys for names, places and templates, held across blocks so that a template is made
+        once per batch; dropped together when they grow past the bound (flat memory)."""
+        self._p_keys: dict[tuple[str, str, str], tuple[int, str, PersonMatch | None]] = {}
+        self._l_keys: dict[tuple[str, str], tuple[int, str, Any]] = {}
+        self._located: dict[int, Any] = {}
+        self._matches: dict[int, PersonMatch] = {}
+        self._templates: dict[tuple[int, int, str, int], Answer] = {}
 
-    def run(self, stream: TextIO, fmt_in: Format, fmt_out: Format) -> Iterator[str]:
+    # --- the stream -------------------------------------------------------------------------------
+
+    def stream(self, raw: BinaryIO, fmt_in: Format, fmt_out: Format) -> Iterator[bytes]:
+        """Output bytes, a block of records at a time; the CSV header first, with the first
+        block (so that nothing is out before the first rows are read: the API can still
+        refuse). ``raw`` is a buffered binary stream (``read1`` and ``readline``)."""
         if fmt_out != self.fmt_out:
             self.fmt_out = fmt_out
             self._answers.clear()
-        header = ",".join(CSV_OUT) + "\r\n" if fmt_out == "csv" else ""
-        chunks = self._csv_chunks(stream) if fmt_in == "csv" else self._row_chunks(stream, fmt_in)
-        for frame, parse_errors in chunks:
-            limited = self._limit(frame, parse_errors)
+            self._templates.clear()
+        header = (",".join(CSV_OUT) + "\r\n").encode() if fmt_out == "csv" else b""
+        if fmt_in == "csv":
+            chunks = self._csv_chunks(raw)
+        else:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+            chunks = self._row_chunks(self.rows(text, fmt_in))
+        for frame in chunks:
+            limited = self._limit(frame)
             if limited is None:
                 break
-            frame, parse_errors, stop = limited
-            text = self._answer_chunk(frame, parse_errors)
+            frame, stop = limited
+            data = self._answer_chunk(frame)
             if stop is not None:
-                text += stop
-            if text or header:
-                yield header + text
-                header = ""
+                data += stop.encode()
+            if data or header:
+                yield header + data
+                header = b""
             if stop is not None:
                 return
         if header:
             yield header
 
-    # --- reading --------------------------------------------------------------------------------
+    def run_text(self, text: str, fmt_in: Format, fmt_out: Format) -> str:
+        """A whole batch in memory (tests, small inputs)."""
+        raw = io.BufferedReader(io.BytesIO(text.encode()))
+        return b"".join(self.stream(raw, fmt_in, fmt_out)).decode()
 
-    def _row_chunks(
-        self, stream: TextIO, fmt: Format
-    ) -> Iterator[tuple[pl.DataFrame, list[tuple[int, str, str]]]]:
-        """Chunks from the row path's own reader (NDJSON, and CSV the fast reader cannot take)."""
-        rows: list[tuple[int, str, tuple[str, ...]]] = []
-        errors: list[tuple[int, str, str]] = []
-        for row_number, ident, values in self.rows(stream, fmt):
-            if isinstance(values, str):
-                errors.append((row_number, ident, values))
-            else:
-                rows.append((row_number, ident, values))
-            if len(rows) + len(errors) >= self._room():
-                yield _frame(rows), errors
-                rows, errors = [], []
-        if rows or errors:
-            yield _frame(rows), errors
+    def _room(self) -> int:
+        """Rows to read for the next block: never more than one past the row limit, so that a
+        batch over it stops reading there."""
+        if self.max_rows is None:
+            return self.chunk_rows
+        return max(1, min(self.chunk_rows, self.max_rows - self.stats.rows + 1))
 
-    def _csv_chunks(
-        self, stream: TextIO
-    ) -> Iterator[tuple[pl.DataFrame, list[tuple[int, str, str]]]]:
-        """CSV read by Polars in chunks of lines; a chunk with quotes, blank lines or ragged rows
-        goes through the row path's reader instead (the csv module's rules, exactly)."""
-        first = stream.readline()
-        if not first:
-            return
-        header = next(csv.reader([first]), [])
-        names = csv_names(header)
-        if names is None:
-            yield (
-                _frame([]),
-                [(1, "", "the CSV header needs person, country (or place) and arrive (or date)")],
+    # --- reading ----------------------------------------------------------------------------------
+
+    def _row_chunks(self, rows: Iterator[Row]) -> Iterator[pl.DataFrame]:
+        """Blocks of the row path's own reader's rows (NDJSON, and CSV the fast reader refuses)."""
+        block: list[Row] = []
+        for row in rows:
+            block.append(row)
+            if len(block) >= self._room():
+                yield _frame(block)
+                block = []
+        if block:
+            yield _frame(block)
+
+    def _csv_chunks(self, raw: BinaryIO) -> Iterator[pl.DataFrame]:
+        first = raw.readline()
+        if first.startswith(b"\xef\xbb\xbf"):
+            first = first[3:]
+        if not first.strip(b"\r\n") or b'"' in first or b"\r" in first.rstrip(b"\r\n"):
+            # An odd header (blank, quoted, broken): the row path reads the whole stream.
+            whole = io.TextIOWrapper(
+                io.BufferedReader(_Prefixed(first, raw)),
+                encoding="utf-8",
+                errors="replace",
+                newline="",
             )
+            yield from self._row_chunks(self.rows(whole, "csv"))
             return
-        index = {name: i for i, name in enumerate(names)}
+        names = csv_names(next(csv.reader([first.decode("utf-8", "replace")]), []))
+        if names is None:
+            self.stats.unreadable = (
+                "the CSV header needs person, country (or place) and arrive (or date)"
+            )
+            yield _frame([(1, "", self.stats.unreadable)])
+            return
         width = len(names)
+        index = {name: i for i, name in enumerate(names)}
         row_number = 1
         while True:
-            room = self._room()
-            if room < self.chunk_rows:
-                lines: list[str] = []
-                while len(lines) < room and (line := stream.readline()):
-                    lines.append(line)
-            else:
-                lines = stream.readlines(room * 64)
-            if not lines:
+            block = self._block(raw)
+            if not block:
                 return
-            text = "".join(lines)
-            while text.count('"') % 2:  # a quoted field goes on past the chunk: read it whole
-                more = stream.readline()
-                if not more:
-                    break
-                lines.append(more)
-                text += more
-            frame = _polars_csv(text, lines, width) if '"' not in text else None
+            frame = _polars_csv(block, width)
             if frame is None:
-                rows: list[tuple[int, str, tuple[str, ...]]] = []
-                errors: list[tuple[int, str, str]] = []
-                records = self.csv_records(csv.reader(io.StringIO(text, newline="")), names, 0)
-                for number, ident, values in records:
-                    if isinstance(values, str):
-                        errors.append((number + row_number, ident, values))
-                    else:
-                        rows.append((number + row_number, ident, values))
-                row_number += self.csv_row
-                yield _frame(rows), errors
+                text = block.decode("utf-8", "replace")
+                records = self.csv_records(
+                    csv.reader(io.StringIO(text, newline="")), names, row_number
+                )
+                rows = list(records)
+                row_number = self.csv_row
+                yield _frame(rows)
                 continue
             id_at = index.get("id")
             columns = [
@@ -166,30 +206,47 @@ class ColumnarRunner(BatchRunner):
             ]
             for name in KEY_FIELDS:
                 at = index.get(name)
-                value = pl.col(f"c{at}").fill_null("").str.strip_chars() if at is not None else None
-                columns.append((value if value is not None else pl.lit("")).alias(name))
+                value = (
+                    pl.col(f"c{at}").fill_null("").str.strip_chars(WHITESPACE)
+                    if at is not None
+                    else pl.lit("")
+                )
+                columns.append(value.alias(name))
             row_number += frame.height
-            yield frame.select(columns), []
+            yield frame.select(*columns, pl.lit(None, dtype=pl.String).alias("error"))
+
+    def _block(self, raw: BinaryIO) -> bytes:
+        """The next whole lines of the input: about ``block_bytes`` of them, never more lines
+        than the row limit leaves, and on to the end of a quoted field that goes on past it."""
+        room = self._room()
+        if room < self.chunk_rows:
+            lines: list[bytes] = []
+            while len(lines) < room and (line := raw.readline()):
+                lines.append(line)
+            block = b"".join(lines)
+        else:
+            block = raw.read(self.block_bytes)
+            if block and not block.endswith(b"\n"):
+                block += raw.readline()
+        while block.count(b'"') % 2:
+            more = raw.readline()
+            if not more:
+                break
+            block += more
+        return block
 
     # --- the row limit ----------------------------------------------------------------------------
 
-    def _limit(
-        self, frame: pl.DataFrame, errors: list[tuple[int, str, str]]
-    ) -> tuple[pl.DataFrame, list[tuple[int, str, str]], str | None] | None:
-        """The chunk cut at the batch's row limit, with the record that says so."""
+    def _limit(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, str | None] | None:
+        """The block cut at the batch's row limit, with the record that says so."""
         if self.max_rows is None:
-            return frame, errors, None
+            return frame, None
         room = self.max_rows - self.stats.rows
-        total = frame.height + len(errors)
-        if total <= room:
-            return frame, errors, None
-        numbers = sorted([*frame["row"].to_list(), *(e[0] for e in errors)])
-        if room < 0 or not numbers:
+        if frame.height <= room:
+            return frame, None
+        if room < 0:
             return None
-        cut = numbers[room]  # the first row over the limit
-        ident = next((e[1] for e in errors if e[0] == cut), None)
-        if ident is None:
-            ident = frame.filter(pl.col("row") == cut)["id"][0]
+        cut, ident = frame.row(room)[:2]  # the first row over the limit
         stop = _render_error(
             cut,
             ident,
@@ -198,183 +255,185 @@ class ColumnarRunner(BatchRunner):
             self.fmt_out,
         )
         self.stats.errors += 1
-        return (
-            frame.filter(pl.col("row") < cut),
-            [e for e in errors if e[0] < cut],
-            stop,
-        )
+        return frame.head(room), stop
 
-    def _fresh_keys(self) -> None:
-        """Keys for names and places that hold across chunks, so that an answer template is
-        made once per batch; dropped together when they grow past the bound (flat memory)."""
-        if not hasattr(self, "_templates") or len(self._templates) > TEMPLATE_LIMIT:
-            self._p_keys: dict[tuple[str, str, str], int] = {}
-            self._l_keys: dict[tuple[str, str], int] = {}
-            self._matches: dict[int, Any] = {}
-            self._located: dict[int, Any] = {}
-            self._templates: dict[tuple[int, int, str, int], Answer] = {}
+    # --- answering --------------------------------------------------------------------------------
 
-    # --- answering ------------------------------------------------------------------------------
-
-    def _answer_chunk(self, frame: pl.DataFrame, errors: list[tuple[int, str, str]]) -> str:
+    def _answer_chunk(self, frame: pl.DataFrame) -> bytes:
         stats = self.stats
-        stats.rows += frame.height + len(errors)
-        stats.errors += len(errors)
+        stats.rows += frame.height
         fmt = self.fmt_out
-        slow_rows: list[int] = [e[0] for e in errors]
-        slow_lines: list[str] = [_render_error(n, i, m, None, fmt) for n, i, m in errors]
-        if frame.height == 0:
-            return _ordered(slow_rows, slow_lines)
-
+        if (
+            len(self._templates) > TEMPLATE_LIMIT
+            or len(self._p_keys) + len(self._l_keys) > 4 * TEMPLATE_LIMIT
+        ):
+            self._forget()
         frame = _checked(frame)
         frame = self._resolved(frame)
         frame = self._intervals_of(frame)
-        fast = frame.filter(pl.col("fast"))
-        # Everything else is answered by the row path, exactly as it would have been.
-        for row_number, ident, *values in (
-            frame.filter(~pl.col("fast")).select("row", "id", *KEY_FIELDS).iter_rows()
-        ):
+        frame = self._templated(frame)
+        # The row path answers every other row, exactly as it would have.
+        slow = frame.filter(~pl.col("fast")).select("pos", "row", "id", "error", *KEY_FIELDS)
+        positions: list[int] = []
+        lines: list[str] = []
+        for pos, row_number, ident, error, *values in slow.iter_rows():
+            positions.append(pos)
+            if error is not None:  # a row the reader refused
+                stats.errors += 1
+                lines.append(_render_error(row_number, ident, error, None, fmt))
+                continue
             answer = self.answer(tuple(values))
             self.count(answer)
-            slow_rows.append(row_number)
-            slow_lines.append(_render(row_number, ident, answer, fmt))
-        fast_lines = self._fast_lines(fast)
-        lines = pl.concat(
-            [
-                fast_lines,
-                pl.DataFrame(
-                    {"row": slow_rows, "line": slow_lines},
-                    schema={"row": pl.Int64, "line": pl.String},
-                ),
-            ]
-        ).sort("row")
-        return str(lines["line"].str.join("")[0]) if lines.height else ""
+            lines.append(_render(row_number, ident, answer, fmt))
+        line = self._fast_line(frame)
+        out = frame.select(line.alias("line"))["line"]
+        if positions:
+            out = out.scatter(positions, lines)
+        return out.str.join("").cast(pl.Binary).item() if out.len() else b""
 
     def _resolved(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Each distinct name and place resolved once; a failure leaves the row to the row path."""
-        people = frame.filter(pl.col("ok")).select("person", "birth_date", "nationality").unique()
-        p_ok: list[bool] = []
+        """Each distinct name and place resolved once per batch: a number for the person
+        matched (``who``), for the place (``loc``) and for the pair of (person, country) whose
+        change dates cut the stays (``pair``). A failure leaves the row to the row path."""
+        ok = frame.filter(pl.col("ok"))
+        people = ok.select("person", "birth_date", "nationality").unique()
+        p_who: list[int] = []
         p_id: list[str] = []
-        p_key: list[int] = []
-        self._fresh_keys()
         for person, birth, nationality in people.iter_rows():
-            try:
-                match = self._person(person, birth, nationality)
-            except (DomainError, ValueError):
-                match = None
-            if match is None or not self.per_interval(match):
-                p_ok.append(False)  # answered by the row path
-                p_id.append(NONE_ID)
-                p_key.append(-1)
-                continue
-            key = self._p_keys.setdefault((person, birth, nationality), len(self._p_keys))
-            self._matches[key] = match
-            p_ok.append(True)
-            p_id.append(match.person.id if match.person else NONE_ID)
-            p_key.append(key)
+            key = (person, birth, nationality)
+            found = self._p_keys.get(key)
+            if found is None:
+                try:
+                    match: PersonMatch | None = self._person(person, birth, nationality)
+                except (DomainError, ValueError):
+                    match = None
+                if match is None or not self.per_interval(match):
+                    found = (-1, _NO_PERSON, None)  # answered by the row path
+                else:
+                    who = len(self._p_keys)
+                    self._matches[who] = match
+                    found = (who, match.person.id if match.person else _NO_PERSON, match)
+                self._p_keys[key] = found
+            p_who.append(found[0])
+            p_id.append(found[1])
         people = people.with_columns(
-            pl.Series("p_ok", p_ok, dtype=pl.Boolean),
-            pl.Series("person_id", p_id, dtype=pl.String),
-            pl.Series("p_key", p_key, dtype=pl.Int64),
+            pl.Series("who", p_who, dtype=pl.Int64), pl.Series("person_id", p_id, dtype=pl.String)
         )
-        places = frame.filter(pl.col("ok")).select("country", "place").unique()
-        l_ok: list[bool] = []
-        iso3: list[str] = []
-        l_key: list[int] = []
-        self._places_by_key: dict[str, Any] = {}
+        places = ok.select("country", "place").unique()
+        l_loc: list[int] = []
+        l_geo: list[str] = []
         for country, place in places.iter_rows():
-            try:
-                located = self._country(country, place)
-            except DomainError:
-                l_ok.append(False)
-                iso3.append("")
-                l_key.append(-1)
-                continue
-            key = self._l_keys.setdefault((country, place), len(self._l_keys))
-            self._located[key] = located
-            l_ok.append(True)
-            where = located[0]
-            # An occupied area is answered apart from its state: its own change dates.
-            iso3.append(f"{where.iso3}|{where.area.id}" if where.area else where.iso3)
-            self._places_by_key[iso3[-1]] = where
-            l_key.append(key)
+            key2 = (country, place)
+            found2 = self._l_keys.get(key2)
+            if found2 is None:
+                located = self._locate(country, place)
+                if located is None:
+                    found2 = (-1, "", None)
+                else:
+                    loc = len(self._l_keys)
+                    self._located[loc] = located
+                    where = located[0]
+                    geo = f"{where.iso3}|{where.area.id}" if where.area else where.iso3
+                    found2 = (loc, geo, located)
+                self._l_keys[key2] = found2
+            l_loc.append(found2[0])
+            l_geo.append(found2[1])
         places = places.with_columns(
-            pl.Series("l_ok", l_ok, dtype=pl.Boolean),
-            pl.Series("iso3", iso3, dtype=pl.String),
-            pl.Series("l_key", l_key, dtype=pl.Int64),
+            pl.Series("loc", l_loc, dtype=pl.Int64), pl.Series("geo", l_geo, dtype=pl.String)
         )
-        frame = frame.join(people, on=["person", "birth_date", "nationality"], how="left")
-        frame = frame.join(places, on=["country", "place"], how="left")
+        frame = frame.join(
+            people, on=["person", "birth_date", "nationality"], how="left", maintain_order="left"
+        ).join(places, on=["country", "place"], how="left", maintain_order="left")
         return frame.with_columns(
-            ok=pl.col("ok") & pl.col("p_ok").fill_null(False) & pl.col("l_ok").fill_null(False)
+            ok=pl.col("ok")
+            & (pl.col("who").fill_null(-1) >= 0)
+            & (pl.col("loc").fill_null(-1) >= 0)
         )
+
+    def _locate(self, country: str, place: str) -> Any:
+        try:
+            return self._country(country, place)
+        except DomainError:
+            return None
 
     def _intervals_of(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The interval between change dates each leg starts and ends in (as-of joins)."""
-        pairs = frame.filter(pl.col("ok")).select("person_id", "iso3").unique()
-        b_pid: list[str] = []
-        b_iso: list[str] = []
-        b_day: list[dt.date] = []
-        b_k: list[int] = []
-        for person_id, iso3 in pairs.iter_rows():
-            where = self._places_by_key[iso3]
-            key = (person_id or None, where.iso3, where.area.id if where.area else None)
-            bounds = self._bounds.get(key)
-            if bounds is None:
-                from app.itinerary import boundaries
-
-                bounds = self._bounds[key] = boundaries(
-                    self.checker, key[0], where.iso3, where.area
-                )
-            for k, day in enumerate(bounds, start=1):
-                b_pid.append(person_id)
-                b_iso.append(iso3)
-                b_day.append(day)
-                b_k.append(k)
-        bounds_frame = pl.DataFrame(
-            {"person_id": b_pid, "iso3": b_iso, "bound": b_day, "k": b_k},
-            schema={"person_id": pl.String, "iso3": pl.String, "bound": pl.Date, "k": pl.Int64},
-        ).sort("bound")
+        """The interval between change dates each leg starts in (``i``) and ends in (``j``): a
+        binary search of (pair, day) in the sorted (pair, change date) keys of the batch."""
         ok = frame.filter(pl.col("ok"))
-        rest = frame.filter(~pl.col("ok"))
-
-        def index_at(column: str, name: str) -> pl.DataFrame:
-            return (
-                ok.select("row", "person_id", "iso3", column)
-                .sort(column)
-                .join_asof(
-                    bounds_frame,
-                    left_on=column,
-                    right_on="bound",
-                    by=["person_id", "iso3"],
-                    strategy="backward",
-                    check_sortedness=False,  # sorted on the dates; 'by' groups hide that from it
-                )
-                .select("row", pl.col("k").fill_null(0).alias(name))
+        pairs = ok.select("person_id", "geo", "loc").unique(subset=["person_id", "geo"])
+        numbers: list[int] = []
+        for person_id, _geo, loc in pairs.iter_rows():
+            where = self._located[loc][0]
+            key = (
+                None if person_id == _NO_PERSON else person_id,
+                where.iso3,
+                where.area.id if where.area else None,
             )
-
-        ok = ok.join(index_at("first", "i"), on="row").join(index_at("last", "j"), on="row")
-        ok = ok.with_columns(fast=pl.col("i") == pl.col("j"))
-        rest = rest.with_columns(
-            i=pl.lit(None, dtype=pl.Int64), j=pl.lit(None, dtype=pl.Int64), fast=pl.lit(False)
+            number = self._pairs.get(key)
+            if number is None:
+                number = self._pairs[key] = len(self._pairs)
+                self._pair_bounds[number] = self._bounds.setdefault(
+                    key, boundaries(self.checker, key[0], where.iso3, where.area)
+                )
+                self._search = None
+            numbers.append(number)
+        pairs = pairs.select("person_id", "geo", pl.Series("pair", numbers, dtype=pl.Int64))
+        frame = frame.join(pairs, on=["person_id", "geo"], how="left", maintain_order="left")
+        keys, interval = self._search_keys()
+        if not keys.len():
+            return frame.with_columns(
+                i=pl.lit(0, dtype=pl.Int64), j=pl.lit(0, dtype=pl.Int64), fast=pl.lit(False)
+            )
+        pair = pl.col("pair").fill_null(0) * (1 << _DAY_BITS)
+        first = pair + pl.col("first").cast(pl.Int64).fill_null(0) + _EPOCH_1900
+        last = pair + pl.col("last").cast(pl.Int64).fill_null(0) + _EPOCH_1900
+        frame = frame.with_columns(first_key=first, last_key=last)
+        at_first = keys.search_sorted(frame["first_key"], side="right") - 1
+        at_last = keys.search_sorted(frame["last_key"], side="right") - 1
+        frame = frame.with_columns(
+            i=interval.gather(at_first.clip(0)), j=interval.gather(at_last.clip(0))
         )
-        return pl.concat([ok, rest.select(ok.columns)])
+        return frame.with_columns(fast=pl.col("ok") & (pl.col("i") == pl.col("j")))
 
-    def _fast_lines(self, fast: pl.DataFrame) -> pl.DataFrame:
-        """Legs inside one interval: one template per distinct (person, place, mode, interval),
-        made by the row path's own ``_leg``, the dates spliced in per row."""
-        if fast.height == 0:
-            return pl.DataFrame(schema={"row": pl.Int64, "line": pl.String})
-        keys = fast.group_by("p_key", "l_key", "mode", "i").agg(pl.col("first").min())
+    def _search_keys(self) -> tuple[pl.Series, pl.Series]:
+        """(pair, day) keys sorted, and the interval each starts: the pair's own key at day 0
+        starts interval 0, its k-th change date interval k."""
+        if self._search is None:
+            keys: list[int] = []
+            interval: list[int] = []
+            for number in sorted(self._pair_bounds):
+                base = number << _DAY_BITS
+                keys.append(base)
+                interval.append(0)
+                for k, day in enumerate(self._pair_bounds[number], start=1):
+                    offset = min(max(day.toordinal() - _ORDINAL_1900, 0), (1 << _DAY_BITS) - 1)
+                    keys.append(base + offset)
+                    interval.append(k)
+            self._search = (
+                pl.Series("key", keys, dtype=pl.Int64),
+                pl.Series("interval", interval, dtype=pl.Int64),
+            )
+        return self._search
+
+    def _templated(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Legs inside one interval get their template: one per distinct (person matched,
+        place, mode, interval) in the batch, made by the row path's own ``_leg``."""
+        frame = frame.with_row_index("pos")
+        keys = (
+            frame.filter(pl.col("fast"))
+            .group_by("who", "loc", "mode", "i")
+            .agg(pl.col("first").min())
+        )
         tails: list[str] = []
         exposure: list[str | None] = []
         obligation: list[bool] = []
-        for p_key, l_key, mode, i, first in keys.iter_rows():
-            answer = self._templates.get((p_key, l_key, mode, i))
+        for who, loc, mode, i, first in keys.iter_rows():
+            key = (who, loc, mode, i)
+            answer = self._templates.get(key)
             if answer is None:
-                where, located = self._located[l_key]
-                answer = self._templates[(p_key, l_key, mode, i)] = self._leg(
-                    self._matches[p_key], where, located, first, first, mode, ARRIVE, DEPART
+                where, located = self._located[loc]
+                answer = self._templates[key] = self._leg(
+                    self._matches[who], where, located, first, first, mode, ARRIVE, DEPART
                 )
             tails.append(answer.tail)
             exposure.append(answer.exposure)
@@ -384,73 +443,99 @@ class ColumnarRunner(BatchRunner):
             pl.Series("exposure", exposure, dtype=pl.String),
             pl.Series("obligation", obligation, dtype=pl.Boolean),
         )
-        fast = fast.join(keys, on=["p_key", "l_key", "mode", "i"], how="left")
-        counts = fast.group_by("exposure").agg(pl.len(), pl.col("obligation").sum())
+        frame = frame.join(keys, on=["who", "loc", "mode", "i"], how="left", maintain_order="left")
+        counts = (
+            frame.filter(pl.col("fast"))
+            .group_by("exposure")
+            .agg(pl.len(), pl.col("obligation").sum())
+        )
         for level, n, obligations in counts.iter_rows():
             if level is not None:
                 self.stats.by_exposure[level] = self.stats.by_exposure.get(level, 0) + n
                 self.stats.obligations += obligations
+        return frame
+
+    def _fast_line(self, frame: pl.DataFrame) -> pl.Expr:
+        """A fast row's output line: row number, id, and its template with the dates in."""
         depart = pl.when(pl.col("depart") == "").then(pl.col("arrive")).otherwise(pl.col("depart"))
         tail = (
             pl.col("tail")
             .str.replace_all(ARRIVE, pl.col("arrive"), literal=True)
             .str.replace_all(DEPART, depart, literal=True)
         )
+        ident = pl.col("id")
         if self.fmt_out == "ndjson":
-            plain = pl.col("id").str.contains(_PLAIN_ID) & ~pl.col("id").str.contains(r'["\\]')
-            # when/then computes both branches on every row: escape the rare other ids apart.
-            odd = fast.filter(~plain).select("row", "id")
-            if odd.height:
-                escaped = pl.DataFrame(
-                    {
-                        "row": odd["row"],
-                        "id_json": [_json_text_slow(text) for text in odd["id"].to_list()],
-                    },
-                    schema={"row": pl.Int64, "id_json": pl.String},
-                )
-                fast = fast.join(escaped, on="row", how="left")
-            else:
-                fast = fast.with_columns(id_json=pl.lit(None, dtype=pl.String))
-            ident = (
-                pl.when(plain)
-                .then(pl.concat_str(pl.lit('"'), pl.col("id"), pl.lit('"')))
-                .otherwise(pl.col("id_json"))
+            plain = ident.str.contains(_JSON_PLAIN)
+            odd = frame.filter(pl.col("fast") & ~ident.str.contains(_JSON_PLAIN))
+            # Ids beyond printable ASCII (rare) are escaped by the json module, as the row path.
+            escaped = pl.Series(
+                "id_json", [json.dumps(t, ensure_ascii=False) for t in odd["id"].to_list()]
             )
-            line = pl.concat_str(
-                pl.lit('{"row":'), pl.col("row").cast(pl.String), pl.lit(',"id":'), ident,
+            quoted = pl.concat_str(pl.lit('"'), ident, pl.lit('"'))
+            if odd.height:
+                mapping = dict(zip(odd["id"].to_list(), escaped.to_list(), strict=True))
+                quoted = (
+                    pl.when(plain).then(quoted).otherwise(ident.replace_strict(mapping, default=""))
+                )
+            return pl.concat_str(
+                pl.lit('{"row":'), pl.col("row").cast(pl.String), pl.lit(',"id":'), quoted,
                 pl.lit(","), tail,
             )  # fmt: skip
-        else:
-            quoted = pl.concat_str(
-                pl.lit('"'), pl.col("id").str.replace_all('"', '""', literal=True), pl.lit('"')
-            )
-            ident = (
-                pl.when(pl.col("id").str.contains(_CSV_SPECIAL))
-                .then(quoted)
-                .otherwise(pl.col("id"))
-            )
-            line = pl.concat_str(
-                pl.col("row").cast(pl.String), pl.lit(","), ident, pl.lit(","), tail
-            )
-        return fast.select(pl.col("row").cast(pl.Int64), line.alias("line"))
+        quoted = pl.concat_str(
+            pl.lit('"'), ident.str.replace_all('"', '""', literal=True), pl.lit('"')
+        )
+        ident_csv = pl.when(ident.str.contains(_CSV_SPECIAL)).then(quoted).otherwise(ident)
+        return pl.concat_str(
+            pl.col("row").cast(pl.String), pl.lit(","), ident_csv, pl.lit(","), tail
+        )
 
 
-def _json_text_slow(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
+_ORDINAL_1900 = dt.date(1900, 1, 1).toordinal()
 
 
-def _polars_csv(text: str, lines: list[str], width: int) -> pl.DataFrame | None:
-    """Lines without quotes, read by Polars; None when the csv module must read them (a blank
-    line or a stray carriage return, which it numbers and splits its own way)."""
-    if "\r" in text.replace("\r\n", "\n") or not all(line.strip("\r\n") for line in lines):
+class _Prefixed(io.RawIOBase):
+    """Bytes already read, then the rest of a stream."""
+
+    def __init__(self, prefix: bytes, rest: BinaryIO) -> None:
+        self._prefix = prefix
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read1(len(buffer))  # type: ignore[attr-defined]
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _polars_csv(block: bytes, width: int) -> pl.DataFrame | None:
+    """A block's lines read by Polars; None when the csv module must read them: a quote, a
+    blank line, a carriage return not ending a line, a NUL, text that is not UTF-8, or a line
+    longer than the csv module's field limit (it numbers, splits and refuses those its own way)."""
+    if (
+        b'"' in block
+        or b"\x00" in block
+        or block.count(b"\r") != block.count(b"\r\n")
+        or block.startswith((b"\n", b"\r\n"))
+        or b"\n\n" in block
+        or b"\n\r\n" in block
+    ):
         return None
-    if max(map(len, lines)) > csv.field_size_limit():  # the csv module refuses such a field
-        return None
+    if not block.isascii():
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    lines = block.count(b"\n") + (not block.endswith(b"\n"))
     try:
         frame = pl.read_csv(
-            text.encode(),
+            block,
             has_header=False,
             new_columns=[f"c{i}" for i in range(width)],
             schema_overrides=[pl.String] * width,
@@ -460,29 +545,34 @@ def _polars_csv(text: str, lines: list[str], width: int) -> pl.DataFrame | None:
         )
     except pl.exceptions.PolarsError:
         return None
-    if frame.height != len(lines) or frame.width != width:
+    if frame.height != lines or frame.width != width:
+        return None
+    limit = csv.field_size_limit()
+    if len(block) > limit and any(
+        frame.select(pl.col(c).str.len_bytes().max() > limit).item() for c in frame.columns
+    ):
         return None
     return frame
 
 
-def _frame(rows: list[tuple[int, str, tuple[str, ...]]]) -> pl.DataFrame:
-    columns: dict[str, list[Any]] = {"row": [], "id": [], **{name: [] for name in KEY_FIELDS}}
+def _frame(rows: list[Row]) -> pl.DataFrame:
+    """Rows of the row path's readers as a block; a row they refused has its ``error``."""
+    columns: dict[str, list[Any]] = {name: [] for name in ("row", "id", *KEY_FIELDS, "error")}
+    blank = ("",) * len(KEY_FIELDS)
     for row_number, ident, values in rows:
         columns["row"].append(row_number)
         columns["id"].append(ident)
-        for name, value in zip(KEY_FIELDS, values, strict=True):
+        error = values if isinstance(values, str) else None
+        columns["error"].append(error)
+        for name, value in zip(KEY_FIELDS, blank if error is not None else values, strict=True):
             columns[name].append(value)
-    schema = {"row": pl.Int64, "id": pl.String, **{name: pl.String for name in KEY_FIELDS}}
+    schema = {"row": pl.Int64, **{name: pl.String for name in columns if name != "row"}}
     return pl.DataFrame(columns, schema=schema)
-
-
-#: Unicode category Cc, which app.types.plain_text refuses.
-_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 
 
 def _checked(frame: pl.DataFrame) -> pl.DataFrame:
     """The checks of the row path that need no look-up, as columns: ``ok`` is false where the
-    row path would answer an error (it then answers it, with its own message)."""
+    row path would (or might) answer an error (it then answers the row, with its own words)."""
     arrive = pl.col("arrive")
     depart = pl.col("depart")
     first = pl.when(arrive.str.contains(_ISO)).then(arrive.str.to_date("%Y-%m-%d", strict=False))
@@ -495,7 +585,8 @@ def _checked(frame: pl.DataFrame) -> pl.DataFrame:
         mode=pl.when(pl.col("mode") == "").then(pl.lit("visit")).otherwise(pl.col("mode")),
     )
     return frame.with_columns(
-        ok=(pl.col("person") != "")
+        ok=pl.col("error").is_null()
+        & (pl.col("person") != "")
         & (pl.col("person").str.len_chars() <= MAX_NAME)
         & ((pl.col("country") != "") | (pl.col("place") != ""))
         & pl.col("first").is_not_null()
@@ -510,7 +601,3 @@ def _checked(frame: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("first") >= DATE_MIN)
         & (pl.col("last") <= DATE_MAX)
     )
-
-
-def _ordered(rows: list[int], lines: list[str]) -> str:
-    return "".join(line for _, line in sorted(zip(rows, lines, strict=True)))

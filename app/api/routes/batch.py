@@ -17,7 +17,8 @@ from starlette.types import Receive, Scope, Send
 from app.api.deps import CheckerDep, RuntimeDep
 from app.api.middleware import BodyStopped
 from app.api.work import off_loop
-from app.batch import BatchRunner, Format
+from app.batch import Format
+from app.batch_columnar import ColumnarRunner
 from app.errors import Busy, ContentTooLarge, TooManyRequests, UnsupportedMedia
 from app.itinerary import Itinerary, ItineraryResult, check_itinerary
 from app.runtime import Runtime
@@ -26,6 +27,8 @@ router = APIRouter(prefix="/v1", tags=["batch"])
 
 NDJSON = "application/x-ndjson"
 CSV = "text/csv"
+#: Bytes of upload answered at a time (about 4,000 legs): answers go out as the upload comes in.
+API_BLOCK_BYTES = 256 << 10
 
 
 class DuplexStreamingResponse(StreamingResponse):
@@ -241,17 +244,19 @@ async def batch(
     fmt_in = _input_format(request.headers.get("content-type", ""))
     fmt_out: Format = "csv" if CSV in request.headers.get("accept", "") else "ndjson"
     settings = runtime.settings
-    # The row path: flat memory. The columnar path (app/batch_columnar.py) gives the same
-    # records but its memory still grows with the input (docs/benchmarks.md); not for a server.
-    runner = BatchRunner(checker, max_rows=settings.batch_max_rows, fmt_out=fmt_out)
+    # The columnar path, as the CLI's; blocks smaller than the CLI's so that answers go out
+    # while a slow upload is still coming in.
+    runner = ColumnarRunner(
+        checker, max_rows=settings.batch_max_rows, fmt_out=fmt_out, block_bytes=API_BLOCK_BYTES
+    )
     slots = _slots(request, runtime)
     client = request.client.host if request.client else ""
     slot = slots.take(client)
     slot.__enter__()  # refused here (429, 503) before any answer; released when the stream ends
 
-    async def body() -> AsyncIterator[str]:
+    async def body() -> AsyncIterator[bytes]:
         send_in, receive_in = anyio.create_memory_object_stream[bytes](16)
-        send_out, receive_out = anyio.create_memory_object_stream[str](16)
+        send_out, receive_out = anyio.create_memory_object_stream[bytes](4)
         stopped: list[BodyStopped] = []
         produced: list[bool] = []  # set by the reader once it has an answer to send
 
@@ -268,19 +273,15 @@ async def batch(
 
         def work() -> None:
             # The rows are parsed and answered in a worker thread: the event loop stays free.
-            stream = io.TextIOWrapper(
-                io.BufferedReader(_Chunks(receive_in, lambda: stopped[0] if stopped else None)),
-                encoding="utf-8-sig",
-                errors="replace",
-                newline="",
-            )
+            stream = io.BufferedReader(_Chunks(receive_in, lambda: stopped[0] if stopped else None))
             try:
-                for piece in runner.run(stream, fmt_in, fmt_out):
+                for piece in runner.stream(stream, fmt_in, fmt_out):
                     produced.append(True)
                     anyio.from_thread.run(send_out.send, piece)
             except UploadEnded as ended:
                 if produced:  # answers are out: the stream ends with a record saying why
-                    anyio.from_thread.run(send_out.send, runner.stop_record(ended.stopped.detail))
+                    record = runner.stop_record(ended.stopped.detail).encode()
+                    anyio.from_thread.run(send_out.send, record)
             except (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 pass  # the client went away: nobody reads the answers any more
             finally:
