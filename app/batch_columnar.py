@@ -21,7 +21,9 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import polars as pl
@@ -42,8 +44,8 @@ from app.itinerary import MAX_STAY_DAYS, boundaries
 from app.resolve.people import MAX_NAME, PersonMatch
 from app.types import DATE_MAX, DATE_MIN
 
-#: Bytes of CSV read per block (about 32,000 legs of 64 bytes; their answers are about 20 MB).
-BLOCK_BYTES = 2 << 20
+#: Bytes of CSV read per block (about 16,000 legs of 64 bytes; their answers are about 10 MB).
+BLOCK_BYTES = 1 << 20
 #: Rows per block when the row path's readers parse (NDJSON, or CSV the fast reader refuses).
 CHUNK_ROWS = 32_768
 #: Most answer templates kept (each about 1 KB); past it they are made again as needed.
@@ -98,7 +100,8 @@ class ColumnarRunner(BatchRunner):
         self._l_keys: dict[tuple[str, str], tuple[int, str, Any]] = {}
         self._located: dict[int, Any] = {}
         self._matches: dict[int, PersonMatch] = {}
-        self._templates: dict[tuple[int, int, str, int], Answer] = {}
+        # The templates made: TEMPLATE_KEY, exposure, obligation, t0..tN, d1..dN.
+        self._table: pl.DataFrame | None = None
 
     # --- the stream -------------------------------------------------------------------------------
 
@@ -109,7 +112,7 @@ class ColumnarRunner(BatchRunner):
         if fmt_out != self.fmt_out:
             self.fmt_out = fmt_out
             self._answers.clear()
-            self._templates.clear()
+            self._table = None
         header = (",".join(CSV_OUT) + "\r\n").encode() if fmt_out == "csv" else b""
         if fmt_in == "csv":
             chunks = self._csv_chunks(raw)
@@ -263,10 +266,8 @@ class ColumnarRunner(BatchRunner):
         stats = self.stats
         stats.rows += frame.height
         fmt = self.fmt_out
-        if (
-            len(self._templates) > TEMPLATE_LIMIT
-            or len(self._p_keys) + len(self._l_keys) > 4 * TEMPLATE_LIMIT
-        ):
+        made = self._table.height if self._table is not None else 0
+        if made > TEMPLATE_LIMIT or len(self._p_keys) + len(self._l_keys) > 4 * TEMPLATE_LIMIT:
             self._forget()
         frame = _checked(frame)
         frame = self._resolved(frame)
@@ -417,33 +418,29 @@ class ColumnarRunner(BatchRunner):
 
     def _templated(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Legs inside one interval get their template: one per distinct (person matched,
-        place, mode, interval) in the batch, made by the row path's own ``_leg``."""
+        place, mode, interval) in the batch, made by the row path's own ``_leg`` and kept in a
+        table that every block joins (only new keys cost Python work)."""
         frame = frame.with_row_index("pos")
-        keys = (
-            frame.filter(pl.col("fast"))
-            .group_by("who", "loc", "mode", "i")
-            .agg(pl.col("first").min())
-        )
-        tails: list[str] = []
-        exposure: list[str | None] = []
-        obligation: list[bool] = []
-        for who, loc, mode, i, first in keys.iter_rows():
-            key = (who, loc, mode, i)
-            answer = self._templates.get(key)
-            if answer is None:
+        keys = frame.filter(pl.col("fast")).group_by(*TEMPLATE_KEY).agg(pl.col("first").min())
+        table = self._table
+        if table is not None:
+            keys = keys.join(table.select(TEMPLATE_KEY), on=TEMPLATE_KEY, how="anti")
+        if keys.height:
+            made: list[Template] = []
+            for who, loc, mode, _i, first in keys.iter_rows():
                 where, located = self._located[loc]
-                answer = self._templates[key] = self._leg(
+                answer = self._leg(
                     self._matches[who], where, located, first, first, mode, ARRIVE, DEPART
                 )
-            tails.append(answer.tail)
-            exposure.append(answer.exposure)
-            obligation.append(answer.obligation)
-        keys = keys.drop("first").with_columns(
-            pl.Series("tail", tails, dtype=pl.String),
-            pl.Series("exposure", exposure, dtype=pl.String),
-            pl.Series("obligation", obligation, dtype=pl.Boolean),
-        )
-        frame = frame.join(keys, on=["who", "loc", "mode", "i"], how="left", maintain_order="left")
+                made.append(Template.of(answer))
+            table = self._table = _grown(table, keys.drop("first"), made)
+        if table is None:
+            return frame.with_columns(
+                exposure=pl.lit(None, dtype=pl.String),
+                obligation=pl.lit(None, dtype=pl.Boolean),
+                t0=pl.lit(None, dtype=pl.String),
+            )
+        frame = frame.join(table, on=TEMPLATE_KEY, how="left", maintain_order="left")
         counts = (
             frame.filter(pl.col("fast"))
             .group_by("exposure")
@@ -457,12 +454,21 @@ class ColumnarRunner(BatchRunner):
 
     def _fast_line(self, frame: pl.DataFrame) -> pl.Expr:
         """A fast row's output line: row number, id, and its template with the dates in."""
-        depart = pl.when(pl.col("depart") == "").then(pl.col("arrive")).otherwise(pl.col("depart"))
-        tail = (
-            pl.col("tail")
-            .str.replace_all(ARRIVE, pl.col("arrive"), literal=True)
-            .str.replace_all(DEPART, depart, literal=True)
-        )
+        arrive = pl.col("arrive")
+        depart = pl.when(pl.col("depart") == "").then(arrive).otherwise(pl.col("depart"))
+        table = self._table
+        pieces: list[pl.Expr] = [pl.col("t0")]
+        for k in range(1, _width(table) + 1):
+            kinds = table[f"d{k}"].unique().to_list() if table is not None else []
+            if kinds == [1] or kinds == [2]:  # the same date there in every template
+                pieces.append(arrive if kinds == [1] else depart)
+            else:
+                day = pl.col(f"d{k}")
+                pieces.append(
+                    pl.when(day == 1).then(arrive).when(day == 2).then(depart).otherwise(pl.lit(""))
+                )
+            pieces.append(pl.col(f"t{k}"))
+        tail = pl.concat_str(pieces)
         ident = pl.col("id")
         if self.fmt_out == "ndjson":
             plain = ident.str.contains(_JSON_PLAIN)
@@ -491,6 +497,59 @@ class ColumnarRunner(BatchRunner):
 
 
 _ORDINAL_1900 = dt.date(1900, 1, 1).toordinal()
+_DATES = re.compile(f"({ARRIVE}|{DEPART})")
+
+
+TEMPLATE_KEY = ["who", "loc", "mode", "i"]
+
+
+def _width(table: pl.DataFrame | None) -> int:
+    """How many dates the widest template in the table has."""
+    return sum(name.startswith("d") for name in table.columns) if table is not None else 0
+
+
+def _grown(table: pl.DataFrame | None, keys: pl.DataFrame, made: list[Template]) -> pl.DataFrame:
+    """The template table with new templates added: each as its text between the dates
+    (t0, t1, ...) and which date goes after each piece (d1, d2, ...: 1 arrive, 2 depart, 0 none
+    where a template has fewer), every template padded to the widest."""
+    old = _width(table)
+    width = max(old, *(len(t.dates) for t in made))
+    columns: dict[str, pl.Series] = {
+        "exposure": pl.Series([t.exposure for t in made], dtype=pl.String),
+        "obligation": pl.Series([t.obligation for t in made], dtype=pl.Boolean),
+    }
+    for k in range(width + 1):
+        texts = [t.texts[k] if k < len(t.texts) else "" for t in made]
+        columns[f"t{k}"] = pl.Series(texts, dtype=pl.String)
+    for k in range(1, width + 1):
+        dates = [t.dates[k - 1] if k <= len(t.dates) else 0 for t in made]
+        columns[f"d{k}"] = pl.Series(dates, dtype=pl.Int8)
+    new = keys.with_columns(**columns)
+    if table is None:
+        return new
+    if width > old:
+        table = table.with_columns(
+            *(pl.lit("", dtype=pl.String).alias(f"t{k}") for k in range(old + 1, width + 1)),
+            *(pl.lit(0, dtype=pl.Int8).alias(f"d{k}") for k in range(old + 1, width + 1)),
+        )
+    return pl.concat([table, new.select(table.columns)], rechunk=True)
+
+
+@dataclass(frozen=True)
+class Template:
+    """An answer with the leg's dates left open: ``texts`` around them, ``dates`` saying
+    which goes in each gap (1 arrive, 2 depart)."""
+
+    exposure: str | None
+    obligation: bool
+    texts: tuple[str, ...]
+    dates: tuple[int, ...]
+
+    @classmethod
+    def of(cls, answer: Answer) -> Template:
+        parts = _DATES.split(answer.tail)
+        dates = tuple(1 if mark == ARRIVE else 2 for mark in parts[1::2])
+        return cls(answer.exposure, answer.obligation, tuple(parts[0::2]), dates)
 
 
 class _Prefixed(io.RawIOBase):
