@@ -1,5 +1,9 @@
 """Batches of legs, streamed: NDJSON or CSV in, NDJSON or CSV out, one record per input row.
 
+The row path: the reference. ``icc-exposure batch`` and ``POST /v1/batch`` run the columnar path
+(app/batch_columnar.py), which renders every answer with this module's ``_leg`` and answers the
+rows it cannot take as columns with ``BatchRunner.answer``; tests compare both byte for byte.
+
 A row: ``id, person, country, arrive, depart, mode, birth_date, nationality, place`` (``date``
 is taken for ``arrive``; ``place``, an airport code or a city, may stand for ``country``). Every
 row gets a result or an error record (with its row number), in input order; a bad row never stops

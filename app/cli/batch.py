@@ -56,7 +56,7 @@ def batch(
         typer.Option(
             "--row-path",
             help="Answer row by row in Python: the reference the columnar path (the default) is "
-            "tested against, same records, about 10 times slower.",
+            "tested against; the same records, several times slower.",
         ),
     ] = False,
     datasets_dir: DatasetsOpt = None,
@@ -67,7 +67,8 @@ def batch(
     Columns (CSV header or NDJSON keys): id, person, country, arrive (or date), depart, mode,
     birth_date, nationality, place (an airport code or a city, instead of country). Exit code 0
     even when rows have errors (they are records in the output); 2 when the input cannot be read
-    (including a CSV header without the required columns).
+    (including a CSV header without the required columns). Answered on the columnar path
+    (Polars, blocks of about 12,000 legs, flat memory); --row-path runs the reference.
     """
     import sys
     import time
