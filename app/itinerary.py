@@ -69,7 +69,8 @@ class Leg(BaseModel):
         default=None,
         description="Instead of `country`: an airport code (IATA 3 letters, ICAO 4 letters) or "
         "a city in any common spelling; the leg is in the country or territory the place is in. "
-        "A code that is also an ISO code (CAN) is an airport here.",
+        "A code that is also an ISO code (CAN) is an airport here. A place in an occupied or "
+        "de facto area (Sevastopol, SIP) answers as that area typed as `country` would.",
         examples=["ULN"],
     )
     arrive: QueryDate = Field(description="First day there.", examples=["2024-09-02"])

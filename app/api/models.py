@@ -123,7 +123,28 @@ class PlaceCandidate(BaseModel):
     )
     city: str | None = Field(description="The city an airport serves.", examples=["London"])
     population: int | None = Field(description="A city's population (GeoNames).", examples=[None])
-    country: CountryRef = Field(description="The country or territory the place is in.")
+    country: CountryRef = Field(
+        description="The country or territory the place is in; for a place in an occupied or "
+        "de facto area (Sevastopol, SIP, Donetsk, Gaza, Sukhumi ...) its de jure state with "
+        "`area` set, as a leg with this `place` is answered (`controlled_on_date`: today).",
+        examples=[
+            {
+                "iso2": "UA",
+                "iso3": "UKR",
+                "name": "Ukraine",
+                "territory_of": None,
+                "area": {
+                    "id": "crimea",
+                    "name": "Crimea",
+                    "controlled_by": "Russia (occupation; the 2014 annexation is not "
+                    "recognised by the UN General Assembly)",
+                    "since": "2014-02-27",
+                    "until": None,
+                    "controlled_on_date": True,
+                },
+            }
+        ],
+    )
 
 
 class PlaceSearch(BaseModel):
