@@ -447,7 +447,7 @@ class Checker:
             # A fact the sources disagree on decides the answer: never round that doubt down.
             confidence = Confidence.low
             summary = " ".join(
-                [summary, *(_uncertainty(a) for a in alternatives if a.changes_answer)]
+                [summary, *(uncertainty(a) for a in alternatives if a.changes_answer)]
             )
         return Verdict(
             decision_id="d-" + uuid.uuid4().hex,
@@ -747,10 +747,10 @@ def country_ref(country: Country, day: dt.date | None = None) -> CountryRef:
     )
 
 
-def _uncertainty(alt: AlternativeOutcome) -> str:
+def uncertainty(alt: AlternativeOutcome) -> str:
     """One sentence naming a contested fact that changes the answer."""
-    recorded = _short(alt.recorded)
-    other = _short(alt.alternative)
+    recorded = short(alt.recorded)
+    other = short(alt.alternative)
     return (
         f"Uncertain: {alt.field} of {alt.record} ({alt.dataset}) is recorded as {recorded}, "
         f"but other sources give {other} ({alt.reason.rstrip('.')}); under that value the "
@@ -759,11 +759,11 @@ def _uncertainty(alt: AlternativeOutcome) -> str:
     )
 
 
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
     if value is None or value == []:
         return "none"
     if isinstance(value, list):
-        return "; ".join(_short(v) for v in value)
+        return "; ".join(short(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items() if v not in (None, [], ""))
     return str(value)
