@@ -204,7 +204,7 @@ def test_live_server_answers_sevastopol_as_ukraine_under_occupation() -> None:
 @pytest.mark.parametrize(
     ("place", "occupied_from"),
     [
-        ("Mariupol", dt.date(2022, 5, 20)),
+        ("Mariupol", dt.date(2022, 4, 30)),  # OHCHR: the city, all but Azovstal
         ("Sievierodonetsk", dt.date(2022, 6, 25)),
         ("Lysychansk", dt.date(2022, 7, 3)),
         ("Enerhodar", dt.date(2022, 3, 4)),
