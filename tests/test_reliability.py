@@ -19,7 +19,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-import app.checks
+import app.answers
 from app.checks import Checker
 from app.data import Snapshot
 from app.decisions import Database, DecisionLog, parse_database_url
@@ -85,7 +85,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 def test_every_decision_reads_back_byte_for_byte_after_evictions_and_reloads(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app.checks, "ANSWER_CACHE", 40)  # evict constantly: ids get reused
+    # Evict constantly: ids get reused.
+    monkeypatch.setattr(app.answers, "INTERVALS", 40)
+    monkeypatch.setattr(app.answers, "DAYS", 40)
     admin = "a" * 20
     url = f"sqlite:///{database.path}" if database.kind == "sqlite" else PG_URL
     settings = Settings(decision_log=True, database_url=url, admin_keys=[admin])  # type: ignore[arg-type, list-item]
