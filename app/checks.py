@@ -8,6 +8,7 @@ requests ask the same question.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
 import uuid
 from collections import OrderedDict
@@ -294,17 +295,22 @@ class Checker:
 
     # --- evaluation ---------------------------------------------------------------------------
 
-    def fired(self, facts: FactRecord) -> tuple[PlacedRule, ...]:
-        """The rules that fire for a fact record: durable-rules runs once per distinct value of
-        the facts the conditions test; the rest is a memo hit."""
-        key = self.rulebook.key(facts)
+    def fired(
+        self, facts: FactRecord, flat: dict[str, Any] | None = None
+    ) -> tuple[PlacedRule, ...]:
+        """The rules that fire for a fact record (``flat``: the same, flattened, if at hand):
+        durable-rules runs once per distinct value of the facts the conditions test; the rest
+        is a memo hit."""
+        if flat is None:
+            flat = facts.flat()
+        key = self.rulebook.key_of(flat)
         with self._memo_lock:
             found = self._memo.get(key)
             if found is not None:
                 self._memo.move_to_end(key)
                 self.memo_hits += 1
                 return found
-        fired = tuple(self.rulebook.fire(facts))
+        fired = tuple(self.rulebook.fire_flat(flat))
         with self._memo_lock:
             self.memo_misses += 1
             self._memo[key] = fired
@@ -314,7 +320,8 @@ class Checker:
 
     def decide(self, facts: FactRecord) -> Decision:
         """The decision for a fact record, explanations rendered for it."""
-        return aggregate(self.fired(facts), facts.flat())
+        flat = facts.flat()  # once: the memo key, the engine and the explanations read it
+        return aggregate(self.fired(facts, flat), flat)
 
     def evaluate(
         self,
@@ -383,7 +390,8 @@ class Checker:
         # Freshness depends on the day the answer is given (today): the cache fills it in.
         question = (person, country, mode, birth_date, nationality)
         today = self.today()
-        decision_id = "d-" + uuid.uuid4().hex
+        # 128 random bits, as uuid4 gives, without building a UUID object on every answer.
+        decision_id = "d-" + secrets.token_hex(16)
         template = self.answers.lookup(question, day, today)
         if template is None:
             if cached_only:

@@ -18,6 +18,7 @@ from app import __version__
 from app.api import errors, openapi
 from app.api.middleware import ServiceMiddleware
 from app.api.routes import admin, batch, countries, exposure, meta, people, places, rules
+from app.api.work import share_the_gil
 from app.logs import configure
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        share_the_gil()
         loaded = runtime.load()
         runtime.open_decision_log()
         # One check before the first request, so that request is not the slow one.

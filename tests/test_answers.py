@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from app.checks import DECISION_PLACEHOLDER, Checker
+from app.checks import DECISION_PLACEHOLDER, Checker, build_facts
 from app.data import Snapshot
+from app.engine.facts import GROUPS
 from app.engine.rulebook import Rulebook
 from app.world import compute
 
@@ -145,3 +146,22 @@ def test_cached_world_views_equal_the_per_call_path_across_change_dates(
                 cached = checker.world.json(person, day, mode)  # type: ignore[arg-type]
                 expected = compute(checker, person, day, mode).model_dump_json().encode()  # type: ignore[arg-type]
                 assert cached == expected, (person_id, mode, day)
+
+
+def test_a_flat_fact_record_is_each_groups_model_dump(snapshot: Snapshot, checker: Checker) -> None:
+    # flat() reads the groups' values directly (it runs on every evaluation); it must give
+    # exactly what model_dump() gives, in the same order, on the shipped data.
+    rng = random.Random(5)
+    people = list(snapshot.people.values())
+    countries = list(checker.countries.all())
+    for _ in range(400):
+        person = rng.choice(people)
+        day = dt.date(1999, 1, 1) + dt.timedelta(days=rng.randrange(11000))
+        for warrant in list(snapshot.warrants_of(person.id)) or [None]:
+            facts = build_facts(snapshot, person, warrant, rng.choice(countries), day, "visit")
+            dumped = {
+                f"{group}.{name}": value
+                for group in GROUPS
+                for name, value in getattr(facts, group).model_dump().items()
+            }
+            assert list(facts.flat().items()) == list(dumped.items())

@@ -114,12 +114,19 @@ class Rulebook:
     def key(self, facts: FactRecord) -> tuple[Any, ...]:
         """What decides which rules fire: the tested facts' values (names and dates that only
         appear in explanations are left out, so equal decisions share one engine run)."""
-        flat = facts.flat()
+        return self.key_of(facts.flat())
+
+    def key_of(self, flat: dict[str, Any]) -> tuple[Any, ...]:
+        """``key`` of a fact record already flattened."""
         return tuple(flat[name] for name in self._tested)
 
     def fire(self, facts: FactRecord) -> list[PlacedRule]:
         """The rules the engine fires for ``facts``, highest priority first, then file order."""
-        ids = set(self.compiled.fire(facts.flat()))
+        return self.fire_flat(facts.flat())
+
+    def fire_flat(self, flat: dict[str, Any]) -> list[PlacedRule]:
+        """``fire`` on a fact record already flattened."""
+        ids = set(self.compiled.fire(flat))
         return sorted(
             (p for p in self.rules if p.rule.id in ids),
             key=lambda p: (-p.rule.priority, p.order),
