@@ -18,7 +18,7 @@ from app import __version__
 from app.api import errors, openapi
 from app.api.middleware import ServiceMiddleware
 from app.api.routes import admin, batch, countries, exposure, meta, people, places, rules
-from app.api.work import share_the_gil
+from app.api.work import settle_the_heap, share_the_gil
 from app.logs import configure
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
@@ -66,13 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        share_the_gil()
-        loaded = runtime.load()
-        runtime.open_decision_log()
-        # One check before the first request, so that request is not the slow one.
-        snapshot = loaded.snapshot
-        loaded.checker.check("putin-vladimir", "JPN", snapshot.as_of)
-        web.page(loaded.checker)  # the page and its map, built once
+        _start(runtime)
         try:
             yield
         finally:
@@ -98,6 +92,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _offline_docs(app)
     openapi.install(app, require_key=settings.require_key)
     return app
+
+
+def _start(runtime: Runtime) -> None:
+    """Load and warm everything; a function of its own so that no local variable of the
+    lifespan keeps this first generation alive after a reload replaces it."""
+    share_the_gil()
+    loaded = runtime.load()
+    runtime.open_decision_log()
+    # One check before the first request, so that request is not the slow one.
+    loaded.checker.check("putin-vladimir", "JPN", loaded.snapshot.as_of)
+    web.page(loaded.checker)  # the page and its map, built once
+    settle_the_heap()
 
 
 def _offline_docs(app: FastAPI) -> None:

@@ -2,13 +2,15 @@
 costs little of the 2 cores it shares with the server: per-kind p50/p90/p99, req/s and the
 server's own CPU time per request, against `icc-exposure serve` with 1 and then 2 workers.
 
-    .venv/bin/python bench/mixed_wrk.py [seconds per run] [workers ...]
+    .venv/bin/python bench/mixed_wrk.py [seconds per run] [workers ...]   (WARM_UP=30 seconds)
 
 One wrk process per kind runs at the same time as the others, each over its own connections
 (64 in all, split like the mix: 45 exposure, 6 healthz, 5 world, 5 itinerary, 3 batch). The
 questions are drawn before the run, distinct (30,000 exposure checks over 10 names x 24
 countries x 8,400 days x 3 modes), written to files a Lua script reads, and never repeated
-within a run; the warm-up uses other questions. A health probe waits `HEALTHZ_PAUSE_MS` between
+within a run. A warm-up (30 s unless WARM_UP says otherwise) first asks other questions of
+the same kinds, as a server that has run for a while has been asked: it fills the caches of
+change-date intervals, not of the questions measured. A health probe waits `HEALTHZ_PAUSE_MS` between
 requests on its connection, as a load balancer's probe does, so that `/healthz` measures how
 long a probe waits behind the real work rather than adding hundreds of requests a second of its
 own. Every other kind is closed-loop: a connection sends its next request when the answer is in.
@@ -171,7 +173,7 @@ def run_wrk(base: str, scripts: dict[str, Path], seconds: float) -> dict[str, di
     return out
 
 
-def run(workers: int, seconds: float, folder: Path) -> None:
+def run(workers: int, seconds: float, warm_up: float, folder: Path) -> None:
     port = free_port()
     env = {**os.environ, "ICC_EXPOSURE_WORKERS": str(workers), "ICC_EXPOSURE_PORT": str(port),
            "ICC_EXPOSURE_LOG_LEVEL": "warning", "ICC_EXPOSURE_DATA_DIR": str(folder / f"var{workers}")}  # fmt: skip
@@ -189,7 +191,7 @@ def run(workers: int, seconds: float, folder: Path) -> None:
         else:
             raise RuntimeError("the server did not start")
         time.sleep(3 if workers > 1 else 0)  # let every worker finish its start-up
-        run_wrk(base, write_scripts(folder, 1), 5)  # warm-up on other questions, not counted
+        run_wrk(base, write_scripts(folder, 1), warm_up)  # other questions, not counted
         load = os.getloadavg()[0]
         cpu0, wall0 = tree_cpu(server.pid), time.monotonic()
         client0 = os.times()
@@ -225,13 +227,14 @@ def main() -> None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 20
     counts = [int(a) for a in sys.argv[2:]] or [1, 2]
+    warm_up = float(os.environ.get("WARM_UP", "30"))
     print(
         f"machine: {os.cpu_count()} cores; connections {CONNECTIONS}; healthz probe pause "
-        f"{HEALTHZ_PAUSE_MS} ms; distinct questions per run {QUESTIONS}"
+        f"{HEALTHZ_PAUSE_MS} ms; distinct questions per run {QUESTIONS}; warm-up {warm_up:g} s"
     )
     with tempfile.TemporaryDirectory(prefix="mixed-wrk-") as tmp:
         for workers in counts:
-            run(workers, seconds, Path(tmp))
+            run(workers, seconds, warm_up, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import random
 import shutil
 import stat
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -332,6 +333,20 @@ def test_a_replaced_rulebook_frees_its_rulesets() -> None:
     gc.collect()
     load_rulebook(RULES)  # the next engine call deletes what was retired
     assert durable.live_rulesets() <= before
+
+
+def test_a_reload_frees_the_previous_generation(tmp_path: Path) -> None:
+    # The service freezes what it loaded out of the collector's reach (app/api/work.py); a
+    # reload must still free the generation it replaces (its Checker holds reference cycles).
+    admin = "a" * 20
+    settings = Settings(data_dir=tmp_path, admin_keys=[admin])  # type: ignore[list-item]
+    with TestClient(create_app(settings)) as client:
+        runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        old = weakref.ref(runtime.current.checker)
+        client.get("/v1/exposure", params={"person": "Putin", "country": "JP"})
+        assert client.post("/v1/admin/reload", headers={"X-API-Key": admin}).is_success
+        assert old() is None
+        assert client.get("/v1/exposure", params={"person": "Putin", "country": "JP"}).is_success
 
 
 # --- 11. the rules version is the files, not the folder's name --------------------------------
