@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 #: World views kept per generation (each about 40 KB of JSON).
 WORLD_CACHE = 2048
-#: Country rows kept per generation (a few hundred bytes each).
-WORLD_ROWS = 200_000
+#: Country rows kept per generation (under a kilobyte each; a view has 250).
+WORLD_ROWS = 50_000
 #: Stands for the date in a cached view; no row carries a date.
 DATE_PLACEHOLDER = dt.date(1, 1, 1)
 
