@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
+from typing import Any
 
+from fastapi.testclient import TestClient
+
+from app.api.fastpath import CachedExposure
 from app.checks import DECISION_PLACEHOLDER, Checker, build_facts
 from app.data import Snapshot
 from app.engine.facts import GROUPS
 from app.engine.rulebook import Rulebook
+from app.main import create_app
+from app.settings import Settings
 from app.world import compute
 
 TODAY = dt.date(2026, 12, 1)
@@ -165,3 +172,67 @@ def test_a_flat_fact_record_is_each_groups_model_dump(snapshot: Snapshot, checke
                 for name, value in getattr(facts, group).model_dump().items()
             }
             assert list(facts.flat().items()) == list(dumped.items())
+
+
+def _front(client: TestClient) -> CachedExposure:
+    """The app's CachedExposure middleware (built with the app's middleware stack)."""
+    layer: Any = client.app.middleware_stack  # type: ignore[attr-defined]
+    while not isinstance(layer, CachedExposure):
+        layer = layer.app
+    return layer
+
+
+def test_cached_answers_over_http_equal_the_routes(tmp_path: Path) -> None:
+    # A question asked twice in an interval is then answered before routing (app/api/
+    # fastpath.py); `explain=fired` (the default, spelled out) always goes through the route.
+    # Both must send the same bytes and headers, and every decision must read back as sent.
+    rng = random.Random(3)
+    settings = Settings(data_dir=tmp_path, decision_log=True)
+    with TestClient(create_app(settings)) as client:
+        given: dict[str, bytes] = {}
+        for person, country in QUESTIONS:
+            mode = rng.choice(["visit", "transit", "overflight"])
+            for _ in range(4):
+                day = dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(6000))
+                params = {"person": person, "country": country, "date": str(day), "mode": mode}
+                fast = client.get("/v1/exposure", params=params)
+                routed = client.get("/v1/exposure", params={**params, "explain": "fired"})
+                assert fast.status_code == routed.status_code == 200
+                fast_id, routed_id = fast.headers["x-decision-id"], routed.headers["x-decision-id"]
+                assert fast_id != routed_id
+                assert fast.content.replace(fast_id.encode(), b"ID") == routed.content.replace(
+                    routed_id.encode(), b"ID"
+                )
+                other = {"x-decision-id"}
+                assert [(k, v) for k, v in fast.headers.items() if k not in other] == [
+                    (k, v) for k, v in routed.headers.items() if k not in other
+                ]
+                given[fast_id] = fast.content
+                given[routed_id] = routed.content
+        assert _front(client).served >= 5
+        wrong = [
+            decision_id
+            for decision_id, content in given.items()
+            if client.get(f"/v1/decisions/{decision_id}").content != content
+        ]
+        assert wrong == []
+
+
+def test_bad_input_to_a_cached_question_gets_the_routes_problem(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        for day in ("2024-05-01", "2024-05-02", "2024-05-03"):
+            params = {"person": "Putin", "country": "JP", "date": day}
+            assert client.get("/v1/exposure", params=params).is_success
+        served = _front(client).served
+        assert served >= 1
+        for bad in (
+            {"date": "2024-02-30"},
+            {"date": "1990-01-01"},
+            {"date": "2024-05-04", "mode": "swim"},
+            {"date": "2024-05-04", "person": "Putin\x00"},
+        ):
+            params = {"person": "Putin", "country": "JP", **bad}
+            response = client.get("/v1/exposure", params=params)
+            assert response.status_code == 422, bad
+            assert response.headers["content-type"].startswith("application/problem+json")
+        assert _front(client).served == served

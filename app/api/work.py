@@ -30,9 +30,7 @@ SWITCH_INTERVAL = 0.0005
 
 def share_the_gil() -> None:
     """Let the event loop take the GIL back from pool threads quickly (see SWITCH_INTERVAL)."""
-    import os  # EXPERIMENT
-
-    sys.setswitchinterval(float(os.environ.get("SWITCH", SWITCH_INTERVAL)))
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def settle_the_heap() -> None:
