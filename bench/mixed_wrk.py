@@ -143,6 +143,22 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory (MB) of a process and its live children (the workers)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(entry.name) == pid or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+    return total
+
+
 def run_wrk(base: str, scripts: dict[str, Path], seconds: float) -> dict[str, dict[str, float]]:
     procs = {
         kind: subprocess.Popen(
@@ -199,6 +215,7 @@ def run(workers: int, seconds: float, warm_up: float, folder: Path) -> None:
         client1 = os.times()
         cpu = tree_cpu(server.pid) - cpu0
         wall = time.monotonic() - wall0
+        rss = tree_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -210,7 +227,8 @@ def run(workers: int, seconds: float, warm_up: float, folder: Path) -> None:
         f"{workers} worker(s), {sum(CONNECTIONS.values())} connections, {seconds:g} s, "
         f"load average before {load:.2f}: {total} requests, {total / seconds:.0f} req/s; "
         f"server CPU {cpu:.1f} s ({cpu / wall * 100:.0f}% of one core, "
-        f"{cpu / max(total, 1) * 1000:.2f} ms a request), wrk CPU {client:.1f} s"
+        f"{cpu / max(total, 1) * 1000:.2f} ms a request), wrk CPU {client:.1f} s, "
+        f"server memory {rss:.0f} MB"
     )
     for kind, r in results.items():
         errors = int(r["connect"] + r["read"] + r["write"] + r["timeout"])
