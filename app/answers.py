@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 INTERVALS = 20_000
 #: Answers kept per day, for intervals without a confirmed template.
 DAYS = 10_000
+#: Questions (person and country as typed) whose change dates are kept.
+SHAPES = 65_536
 #: Where the date and the freshness block stand in a template. JSON never holds a raw NUL
 #: (it is written \u0000), so these cannot occur in an answer.
 DATE_MARK = b"\x00date\x00"
@@ -100,7 +102,10 @@ class AnswerCache:
         shape = _shape(question)
         bounds = self._bounds.get(shape)
         if bounds is None:
-            bounds = self._bounds[shape] = self._bounds_of(*shape)
+            bounds = self._bounds_of(*shape)
+            if len(self._bounds) >= SHAPES:  # bounded whatever names callers type
+                self._bounds.clear()
+            self._bounds[shape] = bounds
         key = (question, bisect_right(bounds, day))
         with self._lock:
             self.misses += 1
