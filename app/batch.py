@@ -6,6 +6,11 @@ row gets a result or an error record (with its row number), in input order; a ba
 the batch. Memory does not grow with the input: rows are read, answered and written one at a
 time, and the caches below are bounded.
 
+Each answered row also carries the datasets' as-of date with a freshness caveat, and the
+alternatives: the answer under each contested fact's other value where it differs on some day of
+the stay (the stay is cut at the change dates under the other values too, so every piece between
+two change dates has one answer under each value and is rendered once).
+
 Speed: answers depend only on what a row asks, so the rendered answer is memoised on the row's
 fields (without its id); each distinct name and country is resolved once; and underneath, the
 Checker memoises decisions on the fact record, so durable-rules runs once per distinct record.
@@ -22,8 +27,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, TextIO
 
-from app.checks import CANDIDATES_SHOWN, Checker, severity, taken_as
+from app.checks import CANDIDATES_SHOWN, Checker, severity, short, taken_as, uncertainty
+from app.contested import Difference, OtherAnswer, differences, other_answers, outcome
+from app.data.alternatives import plain
 from app.errors import DomainError
+from app.freshness import leg_caveat
 from app.itinerary import MAX_STAY_DAYS, boundaries
 from app.resolve.countries import Country
 from app.resolve.people import MAX_NAME, PersonMatch
@@ -38,7 +46,8 @@ KEY_FIELDS = FIELDS[1:]
 CSV_OUT = (
     "row", "id", "status", "person_id", "person_name", "country", "arrive", "depart", "mode",
     "exposure", "obligation", "worst_start", "worst_end", "segments", "summary", "error", "field",
-    "candidates", "worst_case_exposure", "place",
+    "candidates", "worst_case_exposure", "place", "datasets_as_of", "freshness_caveat",
+    "alternatives",
 )  # fmt: skip
 # Bounds on the per-batch caches: memory stays flat whatever the input size (rendered rows are
 # about 1 KB each; the other caches hold small objects).
@@ -63,6 +72,7 @@ class Interval:
     rules_json: str  # ["rule-a","rule-b"]
     summary_json: str  # a JSON string literal with DAY where the date goes
     summary_text: str  # the same, plain, for CSV
+    others: tuple[OtherAnswer, ...] = ()  # the answer under each contested fact's other value
 
 
 @dataclass
@@ -115,6 +125,9 @@ class BatchRunner:
         self._bounds: dict[tuple[str | None, str, str | None], list[dt.date]] = {}
         self._intervals: dict[tuple[str | None, str, str | None, str, int], Interval] = {}
         self._answers: dict[tuple[str, ...], Answer] = {}
+        # Freshness depends on the day the answer is given: one day for the whole batch.
+        self.today = checker.today()
+        self._fresh: dict[tuple[bool, bool], tuple[str, str]] = {}
 
     # --- one row ------------------------------------------------------------------------------
 
@@ -282,11 +295,13 @@ class BatchRunner:
             f"{match.query!r} could not be pinned down to one person; it may mean {names}. "
             f"Worst case: {worst}."
         )
+        fresh_json, fresh_text = self._freshness(first, last)
         if self.fmt_out == "csv":
             cells = [
                 status, "", "", country.iso3, arrive, depart, mode, "", "", "", "", "0",
                 summary, "", "", "|".join(c["id"] for c in choices), worst,
-                located.place.label if located else "",
+                located.place.label if located else "", self.checker.snapshot.as_of.isoformat(),
+                fresh_text, "",
             ]  # fmt: skip
             tail = ",".join(_csv_cell(c) for c in cells) + "\r\n"
             return Answer(True, None, False, tail, status)
@@ -304,6 +319,8 @@ class BatchRunner:
             "worst_case_exposure": worst,
             "worst": None,
             "summary": summary,
+            "alternatives": [],
+            "freshness": json.loads(fresh_json),
             "segments": [],
         }
         tail = json.dumps(record, ensure_ascii=False, separators=(",", ":"))[1:] + "\n"
@@ -351,6 +368,18 @@ class BatchRunner:
             )
         person = match.person
         day = w_start
+        summary_text = worst.summary_text.replace(DAY, day)
+        summary_json = worst.summary_json.replace(DAY, day)
+        found = differences(
+            [(iv.exposure, iv.obligation, iv.others) for _, _, iv in pieces],
+            (worst.exposure, worst.obligation),
+        )
+        if found:
+            doubts = [uncertainty(outcome(self.checker, d)) for d in found if d.changes_answer]
+            if doubts:
+                summary_text = " ".join([summary_text, *doubts])
+                summary_json = json.dumps(summary_text, ensure_ascii=False)
+        fresh_json, fresh_text = self._freshness(first, last)
         if self.fmt_out == "csv":
             cells = [
                 "ok",
@@ -365,12 +394,15 @@ class BatchRunner:
                 day,
                 w_end,
                 str(len(pieces)),
-                worst.summary_text.replace(DAY, day),
+                summary_text,
                 "",
                 "",
                 "",
                 worst.exposure,
                 located.place.label if located else "",
+                self.checker.snapshot.as_of.isoformat(),
+                fresh_text,
+                "|".join(self._alternative_text(d, pieces) for d in found),
             ]
             tail = ",".join(_csv_cell(c) for c in cells) + "\r\n"
             return Answer(True, worst.exposure, worst.obligation, tail)
@@ -388,9 +420,52 @@ class BatchRunner:
             f'"obligation":{"true" if worst.obligation else "false"},'
             f'"worst_case_exposure":"{worst.exposure}",'
             f'"worst":{{"start":"{day}","end":"{w_end}"}},'
-            f'"summary":{worst.summary_json.replace(DAY, day)},"segments":[{segments}]}}\n'
+            f'"summary":{summary_json},'
+            f'"alternatives":[{",".join(self._alternative_json(d, pieces) for d in found)}],'
+            f'"freshness":{fresh_json},"segments":[{segments}]}}\n'
         )
         return Answer(True, worst.exposure, worst.obligation, tail)
+
+    def _freshness(self, first: dt.date, last: dt.date) -> tuple[str, str]:
+        """The freshness block (JSON) and caveat (CSV) of a stay. They depend only on whether
+        the stay begins or ends after the as-of date (see ``leg_caveat``), so one serves every
+        leg of an interval and the columnar path's templates stay exact."""
+        as_of = self.checker.snapshot.as_of
+        key = (first > as_of, last > as_of)
+        found = self._fresh.get(key)
+        if found is None:
+            caveat = leg_caveat(as_of, first, last, self.today)
+            block = {"datasets_as_of": as_of.isoformat(), "caveat": caveat}
+            found = self._fresh[key] = (
+                json.dumps(block, ensure_ascii=False, separators=(",", ":")),
+                caveat or "",
+            )
+        return found
+
+    def _alternative_json(
+        self, difference: Difference, pieces: list[tuple[str, str, Interval]]
+    ) -> str:
+        """An alternative as itinerary legs show it (LegAlternative), the days it changes taken
+        from the pieces' own date texts (so a template's stand-ins are filled in too)."""
+        record = outcome(self.checker, difference).model_dump(mode="json")
+        record["start"] = pieces[difference.first][0]
+        record["end"] = pieces[difference.last][1]
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+    def _alternative_text(
+        self, difference: Difference, pieces: list[tuple[str, str, Interval]]
+    ) -> str:
+        """An alternative in one CSV cell: 'warrants.yaml al-kani-2023 issued=2023-07-28
+        (2023-07-18..2023-07-27): exposure none, obligation false'."""
+        fact = difference.fact
+        return (
+            f"{fact.dataset} {fact.record} "
+            f"{fact.alternative.field}={short(plain(fact.alternative.value))} "
+            f"({pieces[difference.first][0]}..{pieces[difference.last][1]}): "
+            f"exposure {difference.exposure.value}, "
+            f"obligation {'true' if difference.obligation else 'false'}"
+            + ("" if difference.changes_answer else ", same worst answer")
+        )
 
     def _who(self, match: PersonMatch) -> tuple[str, str]:
         """The person and candidates as JSON, once per person matched."""
@@ -442,6 +517,7 @@ class BatchRunner:
             rules_json=json.dumps(rules, separators=(",", ":")),
             summary_json=json.dumps(summary, ensure_ascii=False),
             summary_text=summary,
+            others=other_answers(self.checker, match.person, country, day, mode),  # type: ignore[arg-type]
         )
         if len(self._intervals) >= CACHE_LIMIT:
             self._intervals.clear()
@@ -626,7 +702,7 @@ def _place_json(located: PlaceMatch | None) -> str:
 
 def _error(message: str, where: str | None, fmt: Format) -> Answer:
     if fmt == "csv":
-        cells = ["error", *([""] * 12), message, where or "", "", "", ""]
+        cells = ["error", *([""] * 12), message, where or "", "", "", "", "", "", ""]
         return Answer(False, None, False, ",".join(_csv_cell(c) for c in cells) + "\r\n")
     tail = json.dumps(
         {"status": "error", "error": message, "field": where},

@@ -260,13 +260,17 @@ class Checker:
     def change_days(
         self, person_id: str | None, iso3: str, area: Area | None = None
     ) -> list[dt.date]:
-        """The days on which the facts for (person, country) change, the as-of date's next day
-        and the rules' own date literals included: between two of them every day is alike.
+        """The days on which the facts for (person, country) change, the as-of date's next day,
+        the rules' own date literals and the change dates under each contested fact's other
+        value that bears on them included: between two of them every day is alike.
         Kept per (person, country, area); callers must not change the list."""
         key = (person_id, iso3, area.id if area else None)
         found = self._change_days.get(key)
         if found is None:
+            from app.contested import alternative_dates  # app.contested builds on this module
+
             days = set(self.snapshot.change_dates(person_id, iso3, area))
+            days.update(alternative_dates(self, person_id, iso3, area))
             days.add(self.snapshot.as_of + ONE_DAY)
             days.update(self.rulebook.date_cuts)
             found = self._change_days[key] = sorted(days)
@@ -487,7 +491,7 @@ class Checker:
             # A fact the sources disagree on decides the answer: never round that doubt down.
             confidence = Confidence.low
             summary = " ".join(
-                [summary, *(_uncertainty(a) for a in alternatives if a.changes_answer)]
+                [summary, *(uncertainty(a) for a in alternatives if a.changes_answer)]
             )
         return Verdict(
             decision_id="d-" + uuid.uuid4().hex,
@@ -787,10 +791,10 @@ def country_ref(country: Country, day: dt.date | None = None) -> CountryRef:
     )
 
 
-def _uncertainty(alt: AlternativeOutcome) -> str:
+def uncertainty(alt: AlternativeOutcome) -> str:
     """One sentence naming a contested fact that changes the answer."""
-    recorded = _short(alt.recorded)
-    other = _short(alt.alternative)
+    recorded = short(alt.recorded)
+    other = short(alt.alternative)
     return (
         f"Uncertain: {alt.field} of {alt.record} ({alt.dataset}) is recorded as {recorded}, "
         f"but other sources give {other} ({alt.reason.rstrip('.')}); under that value the "
@@ -799,11 +803,11 @@ def _uncertainty(alt: AlternativeOutcome) -> str:
     )
 
 
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
     if value is None or value == []:
         return "none"
     if isinstance(value, list):
-        return "; ".join(_short(v) for v in value)
+        return "; ".join(short(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items() if v not in (None, [], ""))
     return str(value)

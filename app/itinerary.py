@@ -1,9 +1,11 @@
 """Itineraries: legs (country, arrive, depart, mode) checked segment by segment.
 
 A stay that spans a change (an entry into force, a withdrawal taking effect, a warrant issued or
-executed, a compliance record, the datasets' as-of date) is split at the change dates; the leg
-reports the worst segment with its dates and every segment's verdict. Facts only change on those
-dates, so evaluating each segment on its first day is exact.
+executed, a compliance record, the datasets' as-of date, or such a date under a contested fact's
+other value) is split at the change dates; the leg reports the worst segment with its dates and
+every segment's verdict, the answer under each contested fact's other value where it differs,
+and how fresh the facts are. Facts only change on those dates, so evaluating each segment on its
+first day is exact.
 """
 
 from __future__ import annotations
@@ -21,16 +23,25 @@ from app.checks import (
     person_ref,
     severity,
     taken_as,
+    uncertainty,
+)
+from app.contested import (
+    LegAlternative,
+    OtherAnswer,
+    differences,
+    other_answers,
+    outcome,
 )
 from app.data.models import Area
 from app.engine.facts import Mode
 from app.engine.language import EXPOSURE_RANK, Exposure
 from app.errors import InvalidInput
+from app.freshness import leg_freshness
 from app.resolve.countries import Country
 from app.resolve.people import PersonMatch
 from app.resolve.places import PlaceKind, PlaceMatch
 from app.types import CountryText, IsoDate, PersonText, QueryDate
-from app.verdict import CandidateRef, CountryRef, PersonRef
+from app.verdict import CandidateRef, CountryRef, Freshness, PersonRef
 
 #: ok: the traveller was resolved (or nobody came close); ambiguous: two or more people are
 #: plausible; unresolved: only candidates. The last two carry no exposure, only the candidates'.
@@ -57,7 +68,8 @@ class Leg(BaseModel):
         default=None,
         description="Instead of `country`: an airport code (IATA 3 letters, ICAO 4 letters) or "
         "a city in any common spelling; the leg is in the country or territory the place is in. "
-        "A code that is also an ISO code (CAN) is an airport here.",
+        "A code that is also an ISO code (CAN) is an airport here. A place in an occupied or "
+        "de facto area (Sevastopol, SIP) answers as that area typed as `country` would.",
         examples=["ULN"],
     )
     arrive: QueryDate = Field(description="First day there.", examples=["2024-09-02"])
@@ -157,6 +169,60 @@ class LegResult(BaseModel):
     segments: list[Segment] = Field(
         description="Every segment, in order; empty when ambiguous or unresolved."
     )
+    summary: str | None = Field(
+        default=None,
+        description="The worst segment's reason and, for each contested fact whose other value "
+        "changes the leg's answer, one sentence naming the doubt; null when ambiguous or "
+        "unresolved.",
+        examples=[
+            "France is bound by the Rome Statute on 2026-03-01 ... Uncertain: died of "
+            "gaddafi-saif-al-islam (people.yaml) is recorded as 2026-02-03, but other sources "
+            "give none (...); under that value the exposure would be high and the obligation yes."
+        ],
+    )
+    alternatives: list[LegAlternative] = Field(
+        default_factory=list,
+        description="Contested facts (a record's field that sources give differently) whose "
+        "other value changes the answer on some day of the stay: the other value, the leg's "
+        "worst exposure and obligation under it (same rules, same engine), the days it changes "
+        "(start, end) and whether it changes the leg's answer (changes_answer). Empty when no "
+        "contested fact bears on the leg.",
+        examples=[
+            [
+                {
+                    "dataset": "people.yaml",
+                    "record": "gaddafi-saif-al-islam",
+                    "field": "died",
+                    "recorded": "2026-02-03",
+                    "alternative": None,
+                    "reason": "The death is reported by his lawyer, political team and press; "
+                    "the Court has not recorded it or terminated the case.",
+                    "sources": [
+                        {"url": "https://www.icc-cpi.int/libya/gaddafi", "tier": "official"}
+                    ],
+                    "exposure": "high",
+                    "obligation": True,
+                    "changes_answer": True,
+                    "start": "2026-03-01",
+                    "end": "2026-03-05",
+                }
+            ]
+        ],
+    )
+    freshness: Freshness = Field(
+        description="The datasets' as-of date, days from it to the leg's last day "
+        "(days_after_as_of) and to today (days_since_as_of), and a caveat when the leg runs "
+        "past the as-of date or the answer is given more than 30 days after it.",
+        examples=[
+            {
+                "datasets_as_of": "2026-11-26",
+                "days_after_as_of": 35,
+                "days_since_as_of": 4,
+                "caveat": "The leg is after the datasets' as-of date (2026-11-26): only changes "
+                "already scheduled then (such as a notified withdrawal) are known.",
+            }
+        ],
+    )
 
 
 class PlaceRef(BaseModel):
@@ -236,8 +302,9 @@ def boundaries(
     checker: Checker, person_id: str | None, iso3: str, area: Area | None = None
 ) -> list[dt.date]:
     """The days on which the facts for (person, country) change, the as-of date's next day
-    included: a stay is cut at each of these, and between two of them every day is the same.
-    Kept by the Checker: do not change the list."""
+    included, and those under every contested fact's other value that bears on them: a stay is
+    cut at each of these, and between two of them every day is the same. Kept by the Checker
+    (computed once per person and country): do not change the list."""
     return checker.change_days(person_id, iso3, area)
 
 
@@ -250,6 +317,20 @@ def segments_of(
     mode: Mode,
 ) -> list[Segment]:
     """The stay cut at every change date inside it, each piece with its verdict."""
+    return [s for s, _ in answered_segments(checker, match, country, arrive, depart, mode)]
+
+
+def answered_segments(
+    checker: Checker,
+    match: PersonMatch,
+    country: Country,
+    arrive: dt.date,
+    depart: dt.date,
+    mode: Mode,
+    others: bool = False,
+) -> list[tuple[Segment, tuple[OtherAnswer, ...]]]:
+    """The segments, each with its answers under the contested facts' other values (only with
+    ``others``: the candidates of an unresolved name do without)."""
     person = match.person
     cuts = [
         day
@@ -257,7 +338,7 @@ def segments_of(
         if arrive < day <= depart
     ]
     starts = [arrive, *cuts]
-    out: list[Segment] = []
+    out: list[tuple[Segment, tuple[OtherAnswer, ...]]] = []
     for i, start in enumerate(starts):
         end = starts[i + 1] - ONE_DAY if i + 1 < len(starts) else depart
         evaluated = checker.evaluate(person, country, start, mode)
@@ -273,16 +354,16 @@ def segments_of(
             rules.extend(
                 f.placed.rule.id for f in e.decision.fired if f.placed.rule.id not in rules
             )
-        out.append(
-            Segment(
-                start=start,
-                end=end,
-                exposure=decision.exposure,
-                obligation=decision.obligation,
-                rules=rules,
-                summary=summary,
-            )
+        segment = Segment(
+            start=start,
+            end=end,
+            exposure=decision.exposure,
+            obligation=decision.obligation,
+            rules=rules,
+            summary=summary,
         )
+        alternatives = other_answers(checker, person, country, start, mode) if others else ()
+        out.append((segment, alternatives))
     return out
 
 
@@ -331,6 +412,7 @@ def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> Leg
     country, place = checker.locate(leg.country, leg.place)
     depart = leg.depart or leg.arrive
     status = leg_status(match)
+    fresh = leg_freshness(checker.snapshot.as_of, leg.arrive, depart, checker.today())
     if status != "ok":
         choices = [
             stay_choice(checker, match, i, country, leg.arrive, depart, leg.mode)
@@ -354,9 +436,22 @@ def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> Leg
             candidates=choices,
             worst=None,
             segments=[],
+            freshness=fresh,
         )
-    segments = segments_of(checker, match, country, leg.arrive, depart, leg.mode)
+    answered = answered_segments(checker, match, country, leg.arrive, depart, leg.mode, others=True)
+    segments = [s for s, _ in answered]
     worst = worst_segment(segments)
+    alternatives = [
+        LegAlternative(
+            **outcome(checker, d).model_dump(),
+            start=segments[d.first].start,
+            end=segments[d.last].end,
+        )
+        for d in differences(
+            [(s.exposure, s.obligation, o) for s, o in answered],
+            (worst.exposure, worst.obligation),
+        )
+    ]
     return LegResult(
         id=leg.id,
         index=index,
@@ -370,6 +465,11 @@ def check_leg(checker: Checker, match: PersonMatch, leg: Leg, index: int) -> Leg
         worst_case_exposure=worst.exposure,
         worst=worst,
         segments=segments,
+        summary=" ".join(
+            [worst.summary, *(uncertainty(a) for a in alternatives if a.changes_answer)]
+        ),
+        alternatives=alternatives,
+        freshness=fresh,
     )
 
 

@@ -390,3 +390,32 @@ def test_phone_layout_and_screenshots(browser: Any, server: str) -> None:
     desktop.wait_for_selector("#timeline:not([hidden])")
     desktop.screenshot(path=str(SCREENSHOTS / "desktop.png"))
     desktop.context.close()
+
+
+def test_a_probable_name_is_asked_back_not_shown_as_sure(browser: Any, server: str) -> None:
+    page = open_page(browser, server, "?person=Vladimr%20Putin&date=2025-06-01")
+    page.wait_for_selector("#question button")
+    assert "Did you mean Vladimir Vladimirovich Putin?" in page.inner_text("#question")
+    assert "Did you mean" in page.inner_text("#map-title")
+    assert page.locator("#map .place.x-high").count() == 0  # nothing coloured yet
+    assert page.locator("#person-card").is_hidden()
+    page.click("#question button:has-text('Vladimir Vladimirovich Putin')")
+    answered(page)
+    assert "Putin" in page.inner_text("#map-title")
+    assert "person=putin-vladimir" in page.url
+    assert page.errors == []
+    page.context.close()
+
+
+def test_the_answer_card_shows_freshness_and_the_contested_death(browser: Any, server: str) -> None:
+    page = open_page(browser, server, "?person=gaddafi-saif-al-islam&date=2026-03-01&country=FRA")
+    page.wait_for_selector("#detail h2:text-is('France')")
+    page.wait_for_selector("#detail .alternative")
+    detail = page.inner_text("#detail")
+    assert "Facts as of 2026-11-26." in detail
+    assert "If the sources that disagree are right" in detail
+    assert "died of gaddafi-saif-al-islam: recorded 2026-02-03, other sources none" in detail
+    assert "This changes the answer." in detail
+    assert page.locator("#detail .alternative .badge.x-high").count() == 1
+    assert page.errors == []
+    page.context.close()

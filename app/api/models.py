@@ -8,8 +8,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.facts import Mode
+from app.resolve.people import MatchLevel
 from app.types import DATE_MAX, DATE_MIN, CountryText, IsoDate, PersonText, QueryDate
-from app.verdict import CountryRef
+from app.verdict import MATCH_MEANING, CountryRef
 from app.world import WorldEntry, WorldView
 
 
@@ -49,13 +50,50 @@ class Candidate(BaseModel):
     name: str = Field(description="Full name.", examples=["Vladimir Vladimirovich Putin"])
     matched: str = Field(description="The alias that matched.", examples=["Путин"])
     score: float = Field(description="0 to 1.", examples=[0.93])
-    sure: bool = Field(description="The match is sure (no other person comes close).")
+    sure: bool = Field(
+        description="Deprecated: read the search's `level`. True only for the person matched "
+        "when `level` is sure (one person, nobody else close); false for a probable match.",
+        examples=[True],
+        json_schema_extra={"deprecated": True},
+    )
+
+
+#: What each level of a name search means (``PeopleSearch.meaning``).
+SEARCH_MEANING: dict[str, str] = {
+    **MATCH_MEANING,
+    "ambiguous": "Two or more people fit the name about equally: choose one of the candidates.",
+}
 
 
 class PeopleSearch(BaseModel):
     query: str = Field(description="The name as typed.", examples=["Putin"])
-    match: Candidate | None = Field(description="The sure match, if any.")
-    candidates: list[Candidate] = Field(description="Ranked candidates.")
+    level: MatchLevel = Field(
+        description="How sure the match is (the same levels as an answer's match.level, and "
+        "ambiguous): sure (one person, nobody else close); probable (most likely this person, "
+        "but the name needed an edit to match, 'Vladimr Putin': show it as 'did you mean', "
+        "not as a sure match); ambiguous (two or more people fit about equally: ask which); "
+        "candidates (nobody pinned down, some people close: never 'none'); none (nobody with "
+        "a public warrant, summons or application has a name close to this one).",
+        examples=["sure"],
+    )
+    meaning: str = Field(
+        description="What the level means, in one line.", examples=[MATCH_MEANING["sure"]]
+    )
+    match: Candidate | None = Field(
+        description="The person the name is taken for, as /v1/exposure answers it: set when "
+        "level is sure or probable (then `sure` is false: confirm with the user); null "
+        "otherwise.",
+        examples=[
+            {
+                "id": "putin-vladimir",
+                "name": "Vladimir Vladimirovich Putin",
+                "matched": "Vladimir Putin",
+                "score": 0.969,
+                "sure": False,
+            }
+        ],
+    )
+    candidates: list[Candidate] = Field(description="Ranked candidates, best first.")
 
 
 class PersonSummary(BaseModel):
@@ -123,7 +161,28 @@ class PlaceCandidate(BaseModel):
     )
     city: str | None = Field(description="The city an airport serves.", examples=["London"])
     population: int | None = Field(description="A city's population (GeoNames).", examples=[None])
-    country: CountryRef = Field(description="The country or territory the place is in.")
+    country: CountryRef = Field(
+        description="The country or territory the place is in; for a place in an occupied or "
+        "de facto area (Sevastopol, SIP, Donetsk, Gaza, Sukhumi ...) its de jure state with "
+        "`area` set, as a leg with this `place` is answered (`controlled_on_date`: today).",
+        examples=[
+            {
+                "iso2": "UA",
+                "iso3": "UKR",
+                "name": "Ukraine",
+                "territory_of": None,
+                "area": {
+                    "id": "crimea",
+                    "name": "Crimea",
+                    "controlled_by": "Russia (occupation; the 2014 annexation is not "
+                    "recognised by the UN General Assembly)",
+                    "since": "2014-02-27",
+                    "until": None,
+                    "controlled_on_date": True,
+                },
+            }
+        ],
+    )
 
 
 class PlaceSearch(BaseModel):

@@ -43,11 +43,18 @@ def people_search(
     table = Table()
     for col in ("", "id", "name", "matched alias", "score"):
         table.add_column(col)
+    taken = match.person.id if match.person else None
     for c in match.candidates[:limit]:
-        sure = "✓" if match.person and c.person.id == match.person.id else ""
-        table.add_row(sure, c.person.id, c.person.name, c.matched, f"{c.score:.3f}")
+        # ✓ only for a sure match; a probable one (the name needed an edit) is a question.
+        mark = ("✓" if match.level == "sure" else "?") if c.person.id == taken else ""
+        table.add_row(mark, c.person.id, c.person.name, c.matched, f"{c.score:.3f}")
     out.print(table)
-    if match.person is None:
+    if match.person is not None and match.level == "probable":
+        out.print(
+            f"[yellow]probable match: did you mean {match.person.name} ({match.person.id})? "
+            "The name needed an edit to match.[/yellow]"
+        )
+    elif match.person is None:
         out.print("[yellow]no sure match: choose a candidate (or give --birth-date)[/yellow]")
 
 

@@ -118,6 +118,7 @@ class CountryResolver:
         # Occupied and de facto areas (datasets/areas.yaml): answered for the de jure state,
         # with the area kept so the answer can say who controls it. Exact names only.
         self._areas: dict[str, Country] = {}
+        self._area_ids: dict[str, Country] = {}
         for area in snapshot.areas:
             state = self._countries.get(area.state)
             if state is None:
@@ -131,6 +132,7 @@ class CountryResolver:
                 sovereign=state.sovereign,
                 area=area,
             )
+            self._area_ids[area.id] = resolved
             for name in (area.name, *area.names):
                 folded = fold(name)
                 if folded:
@@ -146,6 +148,11 @@ class CountryResolver:
         """The country or territory with this ISO 3166-1 alpha-2 code (places' data use it)."""
         iso3 = self._codes.get(code.lower()) if len(code) == 2 else None
         return self._countries.get(iso3) if iso3 else None
+
+    def areas(self) -> list[Country]:
+        """The occupied and de facto areas, each as its de jure state with the area set, in the
+        order of datasets/areas.yaml."""
+        return list(self._area_ids.values())
 
     def all(self) -> list[Country]:
         return sorted(self._countries.values(), key=lambda c: c.name)

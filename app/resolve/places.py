@@ -6,6 +6,13 @@ are maintained packages; nothing here is a hand-made list. Each place maps, thro
 3166-1 alpha-2 code, to the project's own countries and territories (Nuuk -> Greenland, San Juan
 -> Puerto Rico), so a place answers exactly like the country it is in.
 
+A place inside an occupied or de facto area (datasets/areas.yaml) answers as that area does when
+typed as a country: its de jure state, with the area (Sevastopol, SIP -> Ukraine, controlled by
+Russia). A city is in an area when one of its GeoNames names is one of the area's names
+(Donetsk, Tskhinvali, Hargeisa), or when its GeoNames first-level division lies wholly in an
+area (``ADMIN1_AREAS``: Simferopol is in UA.11, Crimea); an airport when its city or its
+subdivision (airportsdata's ``subd``: SIP's is 'Crimea') is an area's name, or its city is.
+
 Never a guess: a city name that several countries share asks (AmbiguousPlace, with choices),
 unless the largest of them has at least ``DOMINANCE`` times the people of the largest elsewhere
 (Paris, France over Paris, Texas); then the answer says so in its note. An airport code that is
@@ -37,6 +44,21 @@ DOMINANCE = 10
 #: Alternate names shorter than this are mostly codes and abbreviations ('Ko', 'IEV' for Kyiv):
 #: they would make unrelated cities collide, so only a primary name may be that short.
 MIN_ALTERNATE = 4
+#: GeoNames first-level divisions (country code, admin1 code) that lie wholly in one area of
+#: datasets/areas.yaml, by area id. Only whole divisions: Donetsk and Luhansk oblasts are partly
+#: held by Ukraine (Kramatorsk), Shida Kartli holds Gori as well as Tskhinvali, Famagusta
+#: district and Nicosia are split by the Green Line, Sool and Sanaag are disputed between
+#: Somaliland and Puntland: their cities count only by name.
+ADMIN1_AREAS: dict[tuple[str, str], str] = {
+    ("UA", "11"): "crimea",  # Autonomous Republic of Crimea
+    ("UA", "20"): "sevastopol",  # Sevastopol City
+    ("PS", "GZ"): "gaza",  # Gaza Strip
+    ("PS", "WE"): "west-bank",  # West Bank (East Jerusalem is matched by name first)
+    ("GE", "02"): "abkhazia",  # Abkhazia
+    ("MD", "58"): "transnistria",  # Stînga Nistrului (the left-bank units)
+    ("MD", "62"): "transnistria",  # Bender municipality, held by Tiraspol since 1992
+    ("CY", "02"): "northern-cyprus",  # Kyrenia district, wholly north of the Green Line
+}
 _CODE = re.compile(r"[A-Za-z]{3,4}")
 _ICAO = re.compile(r"[A-Z]{4}")
 
@@ -73,6 +95,7 @@ class _City:
     name: str
     iso2: str
     population: int
+    admin1: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +114,7 @@ class _Airport:
     city: str
     iata: str
     icao: str
+    subd: str = ""  # the first-level subdivision's name, as airportsdata writes it
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +129,14 @@ def _city_index() -> _Cities:
     for row in cache.get_cities().values():
         at = len(cities)
         name = str(row["name"])
-        cities.append(_City(name, str(row["countrycode"]), int(row.get("population") or 0)))
+        cities.append(
+            _City(
+                name,
+                str(row["countrycode"]),
+                int(row.get("population") or 0),
+                str(row.get("admin1code") or ""),
+            )
+        )
         own = fold(name)
         keys = {own}
         for alternate in row.get("alternatenames") or ():
@@ -135,6 +166,7 @@ def _airports() -> tuple[dict[str, _Airport], dict[str, _Airport]]:
             city=str(row.get("city") or ""),
             iata=str(row.get("iata") or ""),
             icao=str(code),
+            subd=str(row.get("subd") or ""),
         )
         # airportsdata keys some airfields by local ids ('07FA'); only true ICAO codes count.
         if _ICAO.fullmatch(code):
@@ -150,11 +182,12 @@ class PlaceResolver:
     def __init__(self, countries: CountryResolver) -> None:
         self._countries = countries
         self._by_iso2: dict[str, Country | None] = {}
+        index = _city_index()
+        self._city_areas = self._areas_of_cities(index)
         iata, icao = _airports()
         self._iata = {code: p for code, a in iata.items() if (p := self._airport(a)) is not None}
         self._icao = {code: p for code, a in icao.items() if (p := self._airport(a)) is not None}
-        index = _city_index()
-        each = [self._city(c) for c in index.cities]
+        each = [self._city(c, self._city_areas.get(i)) for i, c in enumerate(index.cities)]
         self._cities: dict[str, tuple[Place, ...]] = {}
         for key, positions in index.by_key.items():
             places = tuple(p for i in positions if (p := each[i]) is not None)
@@ -167,18 +200,61 @@ class PlaceResolver:
             self._by_iso2[iso2] = self._countries.from_iso2(iso2)
         return self._by_iso2[iso2]
 
+    def _areas_of_cities(self, index: _Cities) -> dict[int, Country]:
+        """City position -> the area it lies in, as its de jure state with the area set: by one
+        of the city's names (spaces and apostrophes aside: 'Ts'khinvali' is Tskhinvali) in the
+        area's state, else by its first-level division."""
+        areas = self._countries.areas()
+        by_id = {a.area.id: a for a in areas if a.area is not None}
+        self._area_names: dict[str, list[Country]] = {}
+        for country in areas:
+            assert country.area is not None
+            for name in (country.area.name, *country.area.names):
+                key = fold(name).replace(" ", "")
+                if key and country not in self._area_names.setdefault(key, []):
+                    self._area_names[key].append(country)
+        out: dict[int, Country] = {}
+        for key, positions in index.by_key.items():
+            for country in self._area_names.get(key.replace(" ", ""), ()):
+                for i in positions:
+                    if index.cities[i].iso2 == country.iso2:
+                        out.setdefault(i, country)
+        for i, city in enumerate(index.cities):
+            area_id = ADMIN1_AREAS.get((city.iso2, city.admin1))
+            if i not in out and area_id in by_id:
+                out[i] = by_id[area_id]
+        self._city_area_by_name: dict[tuple[str, str], Country] = {
+            (fold(index.cities[i].name), index.cities[i].iso2): country
+            for i, country in out.items()
+        }
+        return out
+
+    def _area_named(self, text: str, iso2: str) -> Country | None:
+        """The area of ``iso2`` that ``text`` names (an area's name, or a city in an area)."""
+        key = fold(text)
+        for country in self._area_names.get(key.replace(" ", ""), ()):
+            if country.iso2 == iso2:
+                return country
+        return self._city_area_by_name.get((key, iso2))
+
     def _airport(self, airport: _Airport) -> Place | None:
         country = self._country(airport.iso2)
         if country is None:
             return None
+        # An airport in an occupied area is in the area: by its city, else its subdivision.
+        for text in (airport.city, airport.subd):
+            area = self._area_named(text, airport.iso2) if text else None
+            if area is not None:
+                country = area
+                break
         code = airport.iata or airport.icao
         return Place("airport", airport.name, country, code=code, city=airport.city or None)
 
-    def _city(self, city: _City) -> Place | None:
+    def _city(self, city: _City, area: Country | None = None) -> Place | None:
         country = self._country(city.iso2)
         if country is None:
             return None
-        return Place("city", city.name, country, population=city.population)
+        return Place("city", city.name, area or country, population=city.population)
 
     def airport(self, code: str) -> Place | None:
         """The airport with this IATA (3 letters) or ICAO (4 letters) code, if any."""

@@ -26,6 +26,35 @@ router = APIRouter(prefix="/v1", tags=["batch"])
 
 NDJSON = "application/x-ndjson"
 CSV = "text/csv"
+#: Real records (the shipped data), shown in the OpenAPI document.
+BATCH_NDJSON_EXAMPLE = (
+    '{"row":2,"id":"paris","status":"ok","person":{"id":"gaddafi-saif-al-islam",'
+    '"name":"Saif Al-Islam Gaddafi","matched":"Saif Al-Islam Gaddafi"},"candidates":[],'
+    '"country":"FRA","place":null,"arrive":"2026-03-01","depart":"2026-03-01","mode":"visit",'
+    '"exposure":"none","obligation":false,"worst_case_exposure":"none",'
+    '"worst":{"start":"2026-03-01","end":"2026-03-01"},"summary":"Saif Al-Islam Gaddafi is '
+    "reported dead by 2026-03-01; ... Uncertain: died of gaddafi-saif-al-islam (people.yaml) is "
+    "recorded as 2026-02-03, but other sources give none (...); under that value the exposure "
+    'would be high and the obligation yes.","alternatives":[{"dataset":"people.yaml",'
+    '"record":"gaddafi-saif-al-islam","field":"died","recorded":"2026-02-03","alternative":null,'
+    '"reason":"The death is reported by his lawyer, political team and press ...",'
+    '"sources":[{"url":"https://www.icc-cpi.int/libya/gaddafi","tier":"official"}],'
+    '"exposure":"high","obligation":true,"changes_answer":true,"start":"2026-03-01",'
+    '"end":"2026-03-01"}],"freshness":{"datasets_as_of":"2026-11-26","caveat":null},'
+    '"segments":[{"start":"2026-03-01","end":"2026-03-01","exposure":"none",'
+    '"obligation":false,"rules":["person-deceased","state-party-obligation"]}]}\n'
+)
+BATCH_CSV_EXAMPLE = (
+    "row,id,status,person_id,person_name,country,arrive,depart,mode,exposure,obligation,"
+    "worst_start,worst_end,segments,summary,error,field,candidates,worst_case_exposure,place,"
+    "datasets_as_of,freshness_caveat,alternatives\r\n"
+    "2,niamey,ok,putin-vladimir,Vladimir Vladimirovich Putin,NER,2027-07-01,2027-07-01,visit,"
+    'medium,true,2027-07-01,2027-07-01,1,"Niger withdrew ... Uncertain: withdrawals of NER '
+    '(states_parties.yaml) ...",,,,medium,NIM Diori Hamani International Airport,2026-11-26,'
+    "The leg is after the datasets' as-of date (2026-11-26): only changes already scheduled "
+    'then (such as a notified withdrawal) are known.,"states_parties.yaml NER withdrawals=none '
+    '(2027-07-01..2027-07-01): exposure high, obligation true"\r\n'
+)
 
 
 class DuplexStreamingResponse(StreamingResponse):
@@ -227,7 +256,22 @@ class _Chunks(io.RawIOBase):
         }
     },
     responses={
-        200: {"content": {NDJSON: {}, CSV: {}}, "description": "One record per input row."},
+        200: {
+            "content": {
+                NDJSON: {"schema": {"type": "string"}, "example": BATCH_NDJSON_EXAMPLE},
+                CSV: {"schema": {"type": "string"}, "example": BATCH_CSV_EXAMPLE},
+            },
+            "description": "One record per input row, in order: `row`, `id`, `status` (ok, "
+            "error, ambiguous, unresolved), the person, country and place, `exposure`, "
+            "`obligation`, `worst_case_exposure`, the worst segment, `summary` and `segments`; "
+            "`freshness` ({datasets_as_of, caveat}: the caveat is set when the leg begins after "
+            "or runs past the datasets' as-of date, or the answer is given more than 30 days "
+            "after it) and `alternatives` (each contested fact whose other value changes the "
+            "answer on some day of the stay: the other value, the leg's worst exposure and "
+            "obligation under it, changes_answer, and the first and last day it changes, start "
+            "and end). CSV has the same in columns, the last three `datasets_as_of`, "
+            "`freshness_caveat` and `alternatives` (one per fact, joined by '|').",
+        },
         408: {"description": "The upload stalled or took too long before any answer."},
         413: {"description": "The upload is over the size limit before any answer."},
         415: {"description": "Not CSV or NDJSON (problem+json)."},

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app.api.deps import CheckerDep
-from app.api.models import Candidate, PeopleSearch, PersonSummary, WorldView
+from app.api.models import SEARCH_MEANING, Candidate, PeopleSearch, PersonSummary, WorldView
 from app.api.work import off_loop
 from app.changes import PersonChanges, person_changes
 from app.data.models import Person, Summons, Warrant
@@ -53,19 +53,23 @@ async def people_search(
             for p in sorted(snapshot.people.values(), key=lambda p: p.id)
         ]
     match = await off_loop(request, checker.people.match, q, field="q")
-    sure = match.person.id if match.person else None
+    taken = match.person.id if match.person else None
     candidates = [
         Candidate(
             id=c.person.id,
             name=c.person.name,
             matched=c.matched,
             score=c.score,
-            sure=c.person.id == sure,
+            sure=c.person.id == taken and match.level == "sure",
         )
         for c in match.candidates[:limit]
     ]
     return PeopleSearch(
-        query=q, match=next((c for c in candidates if c.sure), None), candidates=candidates
+        query=q,
+        level=match.level,
+        meaning=SEARCH_MEANING[match.level],
+        match=next((c for c in candidates if c.id == taken), None),
+        candidates=candidates,
     )
 
 

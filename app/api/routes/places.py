@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -16,14 +17,14 @@ from app.resolve.places import Place, PlaceMatch
 router = APIRouter(prefix="/v1/places", tags=["places"])
 
 
-def _candidate(place: Place) -> PlaceCandidate:
+def _candidate(place: Place, today: dt.date) -> PlaceCandidate:
     return PlaceCandidate(
         kind=place.kind,
         name=place.name,
         code=place.code,
         city=place.city,
         population=place.population,
-        country=country_ref(place.country),
+        country=country_ref(place.country, today),
     )
 
 
@@ -55,14 +56,16 @@ async def places_search(
         except (AmbiguousPlace, UnknownPlace) as exc:
             problem = exc.detail
         candidates = places.search(q, limit)
+        # A lookup has no date: an area's control is told for today.
+        today = checker.today()
         if match is not None and match.place not in candidates:
             candidates.insert(0, match.place)
         return PlaceSearch(
             query=q,
-            match=_candidate(match.place) if match else None,
+            match=_candidate(match.place, today) if match else None,
             note=match.note if match else None,
             problem=problem,
-            candidates=[_candidate(p) for p in candidates[:limit]],
+            candidates=[_candidate(p, today) for p in candidates[:limit]],
         )
 
     return await run_in_threadpool(work)

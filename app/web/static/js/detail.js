@@ -44,6 +44,20 @@ function sources(evidence) {
     .sort((a, b) => (TIER_ORDER[a.tier] ?? 2.5) - (TIER_ORDER[b.tier] ?? 2.5) || a.index - b.index);
 }
 
+// A recorded or other value as a sentence shows it: null and [] are "none" (no death, no
+// withdrawal), records list their set fields.
+function shortValue(value) {
+  if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return "none";
+  if (Array.isArray(value)) return value.map(shortValue).join("; ");
+  if (typeof value === "object") {
+    return Object.entries(value)
+      .filter(([, v]) => v !== null && v !== "" && !(Array.isArray(v) && !v.length))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+  }
+  return String(value);
+}
+
 function traceByWarrant(trace) {
   const groups = new Map();
   for (const item of trace || []) {
@@ -76,6 +90,7 @@ export function renderVerdict(v) {
   }
   if (v.summary) box.append(el("p", v.summary));
   for (const note of v.notes || []) box.append(el("p", note, "muted"));
+  if (v.freshness?.datasets_as_of) box.append(el("p", `Facts as of ${v.freshness.datasets_as_of}.`, "muted as-of"));
   if (v.freshness?.caveat) box.append(el("p", v.freshness.caveat, "caveat"));
 
   const contested = v.contested || [];
@@ -92,9 +107,10 @@ export function renderVerdict(v) {
     box.append(section("If the sources that disagree are right"));
     for (const a of alternatives) {
       const p = el("p", "", "alternative");
-      const what = `${a.field || "a fact"} of ${a.record || "?"}: recorded ${a.recorded ?? "?"}, alternative ${a.alternative ?? "?"}`;
+      const what = `${a.field || "a fact"} of ${a.record || "?"}: recorded ${shortValue(a.recorded)}, other sources ${shortValue(a.alternative)}`;
       p.append(el("span", what + ". "));
-      if (a.exposure) p.append(document.createTextNode("Then: "), badge(a.exposure), document.createTextNode(a.obligation ? " with a duty to arrest" : ""));
+      if (a.exposure) p.append(document.createTextNode("Then: "), badge(a.exposure), document.createTextNode(a.obligation ? " with a duty to arrest" : " with no duty to arrest"));
+      if (a.changes_answer !== undefined) p.append(el("b", a.changes_answer ? " This changes the answer." : " The answer stays the same."));
       if (a.reason) p.append(el("span", " " + a.reason, "muted"));
       box.append(p);
     }

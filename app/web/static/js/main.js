@@ -122,7 +122,8 @@ async function showWorld(state) {
       ? { match: { id: byId.person.id, name: byId.person.name } }
       : await getJSON(`/v1/people?limit=6&q=${q(state.person)}`, signal);
     if (mine !== generation) return;
-    if (!found.match) {
+    // Only a sure match (or an id) colours the map; a probable one is asked back first.
+    if (!found.match || (found.level && found.level !== "sure")) {
       askWhichPerson(state, found);
       return;
     }
@@ -164,11 +165,14 @@ function askWhichPerson(state, found) {
     );
     return;
   }
-  const several = found.level === "ambiguous" || candidates.filter((c) => c.score >= candidates[0].score - 0.05).length > 1;
-  const question = several
-    ? `“${state.person}” may mean several people with public warrants. Which one?`
-    : `“${state.person}” matches no one for sure. Did you mean:`;
-  $("map-title").textContent = `Which person? “${state.person}” is not sure`;
+  const probable = found.level === "probable" && found.match;
+  const several = !probable && (found.level === "ambiguous" || candidates.filter((c) => c.score >= candidates[0].score - 0.05).length > 1);
+  const question = probable
+    ? `“${state.person}” is not an exact match. Did you mean ${found.match.name}?`
+    : several
+      ? `“${state.person}” may mean several people with public warrants. Which one?`
+      : `“${state.person}” matches no one for sure. Did you mean:`;
+  $("map-title").textContent = probable ? `Did you mean ${found.match.name}?` : `Which person? “${state.person}” is not sure`;
   renderQuestion(question, candidates, choose);
   setStatus(question + " The map stays uncoloured until you choose: this is not a “none”.");
 }
