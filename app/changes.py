@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -201,6 +201,7 @@ COLLECTIONS: dict[str, tuple[str, str]] = {
     "summonses": ("summonses.yaml", "id"),
     "failures": ("compliance.yaml", "id"),
     "positions": ("compliance.yaml", "id"),
+    "areas": ("areas.yaml", "id"),
 }
 
 
@@ -341,7 +342,50 @@ def diff_answers(
                 run = (day, a_old, a_new)
             if i == len(days) - 1 and run is not None:
                 out.append(_change(person_id, country, run, None, responsible))
+    out.extend(_area_answers(checker, old, new, changes, countries, mode))
     return changes, out
+
+
+def _area_answers(
+    checker: Checker,
+    old: Snapshot,
+    new: Snapshot,
+    changes: list[ChangedRecord],
+    countries: dict[str, Country],
+    mode: Mode,
+) -> Iterator[AnswerChange]:
+    """Answers for an occupied area (typed as a country, or a place in it) that differ: the
+    area under each version, or its de jure state alone where a version lacks the area (a new
+    area's places were answered as the state before). Every person, on the change dates of the
+    state and of the area's control in either version."""
+    for change in changes:
+        if change.dataset != "areas.yaml" or change.kind == "cited":
+            continue
+        before = next((a for a in old.areas if a.id == change.record), None)
+        after = next((a for a in new.areas if a.id == change.record), None)
+        area = after or before
+        assert area is not None  # a changed record is in one version at least
+        state = countries.get(area.state)
+        if state is None:
+            continue
+        c_old, c_new = replace(state, area=before), replace(state, area=after)
+        shown = replace(state, name=f"{state.name} ({area.name})")
+        for person_id in sorted(set(old.people) | set(new.people)):
+            p_old, p_new = old.people.get(person_id), new.people.get(person_id)
+            days = {EPOCH, *(d for d in _dates((old, new), person_id, state.iso3) if d > EPOCH)}
+            days.update(d for a in (before, after) if a for d in (a.since, a.until) if d)
+            run: tuple[dt.date, Answer, Answer] | None = None
+            ordered = sorted(d for d in days if d >= EPOCH)
+            for i, day in enumerate(ordered):
+                a_old = answer_on(checker, old, p_old, c_old, day, mode)
+                a_new = answer_on(checker, new, p_new, c_new, day, mode)
+                if run is not None and (a_old, a_new) != run[1:]:
+                    yield _change(person_id, shown, run, day - ONE_DAY, [f"areas.yaml:{area.id}"])
+                    run = None
+                if run is None and a_old != a_new:
+                    run = (day, a_old, a_new)
+                if i == len(ordered) - 1 and run is not None:
+                    yield _change(person_id, shown, run, None, [f"areas.yaml:{area.id}"])
 
 
 def _change(

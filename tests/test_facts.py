@@ -370,3 +370,26 @@ def test_api_country_shows_the_alternative_timeline(live: httpx.Client) -> None:
 
 def test_datasets_dir_is_the_shipped_one() -> None:
     assert (DATASETS / "source_tiers.yaml").is_file()
+
+
+def test_data_diff_lists_the_answers_an_area_edit_changes(
+    rulebook: Rulebook, tmp_path: Path
+) -> None:
+    """An edit to datasets/areas.yaml is reviewed like any other: moving Mariupol's fall a
+    month earlier changes the answers there (the effective-control rule) on those days only."""
+    shutil.copytree(DATASETS, tmp_path / "new")
+    areas = tmp_path / "new" / "areas.yaml"
+    replace_once(areas, "    since: 2022-04-30\n", "    since: 2022-03-30\n")
+    old, new = load_snapshot(DATASETS), load_snapshot(tmp_path / "new")
+    records, answers = diff_answers(Checker(new, rulebook), old, new)
+    assert [(r.dataset, r.record, r.kind) for r in records] == [
+        ("areas.yaml", "mariupol", "changed")
+    ]
+    kony = [(a.iso3, a.date_from, a.date_to) for a in answers if a.person == "kony-joseph"]
+    assert kony == [("UKR", d("2022-03-30"), d("2022-04-29"))]
+    assert all(a.records == ["areas.yaml:mariupol"] for a in answers)
+    assert all(a.date_from >= d("2022-03-30") and a.date_to for a in answers)
+    assert (
+        "effective-control"
+        in next(a for a in answers if a.person == "kony-joseph").new_rules.values()
+    )

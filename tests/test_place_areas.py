@@ -38,6 +38,14 @@ def area_of(checker: Checker, place: str) -> tuple[str, str | None]:
         ("Donetsk", "donetsk-occupied"),  # by name: the oblast is split
         ("DOK", "donetsk-occupied"),
         ("Melitopol", "zaporizhzhia-occupied"),
+        ("Berdyansk", "zaporizhzhia-occupied"),
+        ("ERD", "zaporizhzhia-occupied"),  # Berdiansk airport, by its city
+        ("Enerhodar", "enerhodar"),
+        ("Mariupol", "mariupol"),  # its own record: occupied from 2022, not 2014
+        ("MPW", "mariupol"),
+        ("Sievierodonetsk", "sievierodonetsk"),  # GeoNames: Siverskodonetsk
+        ("Severodonetsk", "sievierodonetsk"),
+        ("Lysychansk", "lysychansk"),
         ("Kherson", "kherson-city"),
     ],
 )
@@ -58,7 +66,14 @@ def test_places_in_occupied_ukraine_resolve_to_ukraine_and_the_area(
         ("Sukhumi", "GEO", "abkhazia"),
         ("SUI", "GEO", "abkhazia"),
         ("Tiraspol", "MDA", "transnistria"),
-        ("Kyrenia", "CYP", "northern-cyprus"),
+        ("Kyrenia", "CYP", "northern-cyprus"),  # by its division CY.02
+        ("Girne", "CYP", "northern-cyprus"),
+        ("Famagusta", "CYP", "northern-cyprus"),  # by name: its district is split
+        ("Gazimağusa", "CYP", "northern-cyprus"),
+        ("Güzelyurt", "CYP", "northern-cyprus"),  # Morphou, in the split Nicosia district
+        ("North Nicosia", "CYP", "northern-cyprus"),
+        ("ECN", "CYP", "northern-cyprus"),  # Ercan: listed by code (its city is Nicosia)
+        ("LCEN", "CYP", "northern-cyprus"),
         ("Hargeisa", "SOM", "somaliland"),
         ("HGA", "SOM", "somaliland"),
     ],
@@ -76,6 +91,9 @@ def test_places_in_other_areas(checker: Checker, place: str, iso3: str, area: st
         ("KRQ", "UKR"),
         ("Gori", "GEO"),  # the same division as Tskhinvali
         ("Nicosia", "CYP"),  # split by the Green Line: the Republic's capital
+        ("Lefkoşa", "CYP"),  # GeoNames' name for the whole (split) city
+        ("LCA", "CYP"),  # Larnaca
+        ("Zaporizhzhia", "UKR"),  # the city Ukraine holds
         ("Chisinau", "MDA"),
         ("Jerusalem", "ISR"),
     ],
@@ -181,3 +199,64 @@ def test_live_server_answers_sevastopol_as_ukraine_under_occupation() -> None:
             headers={"content-type": "text/csv"},
         )
         assert "effective-control" in json.loads(response.text)["segments"][0]["rules"]
+
+
+@pytest.mark.parametrize(
+    ("place", "occupied_from"),
+    [
+        ("Mariupol", dt.date(2022, 4, 30)),  # OHCHR: the city, all but Azovstal
+        ("Sievierodonetsk", dt.date(2022, 6, 25)),
+        ("Lysychansk", dt.date(2022, 7, 3)),
+        ("Enerhodar", dt.date(2022, 3, 4)),
+    ],
+)
+def test_cities_taken_in_2022_are_occupied_only_from_their_fall(
+    checker: Checker, place: str, occupied_from: dt.date
+) -> None:
+    """The 2014 Donetsk and Luhansk records must not make Mariupol occupied in 2021."""
+    day_before = occupied_from - dt.timedelta(days=1)
+    # Kony: a warrant outstanding on every date here (Putin's dates from 2023).
+    before = leg(checker, "Joseph Kony", place=place, arrive=day_before.isoformat())
+    after = leg(checker, "Joseph Kony", place=place, arrive=occupied_from.isoformat())
+    assert before.worst is not None and after.worst is not None
+    assert "effective-control" not in before.worst.rules
+    assert "effective-control" in after.worst.rules
+    assert after.exposure == "low"
+
+
+def test_mariupol_in_2021_is_ukraine_with_its_duty(checker: Checker) -> None:
+    then = leg(checker, "Joseph Kony", place="Mariupol", arrive="2021-06-01")
+    occupied = leg(checker, "Joseph Kony", place="Mariupol", arrive="2022-06-01")
+    assert then.country.area is not None and not then.country.area.controlled_on_date
+    assert then.worst is not None and "effective-control" not in then.worst.rules
+    assert occupied.country.area is not None and occupied.country.area.controlled_on_date
+    assert occupied.worst is not None and "effective-control" in occupied.worst.rules
+    assert occupied.exposure == "low"
+    # The 2014 record still answers for the city of Donetsk on the same day.
+    donetsk = leg(checker, "Joseph Kony", place="Donetsk", arrive="2021-06-01")
+    assert donetsk.worst is not None and "effective-control" in donetsk.worst.rules
+
+
+def test_a_flight_to_ercan_answers_as_northern_cyprus(checker: Checker) -> None:
+    by_airport = leg(checker, "Putin", place="ECN", arrive="2025-06-01")
+    by_country = leg(checker, "Putin", country="Northern Cyprus", arrive="2025-06-01")
+    assert outcome(by_airport) == outcome(by_country)
+    nicosia = leg(checker, "Putin", place="Nicosia", arrive="2025-06-01")
+    assert nicosia.worst is not None and "effective-control" not in nicosia.worst.rules
+    assert nicosia.country.area is None
+
+
+def test_every_listed_division_and_airport_is_in_the_areas_state(checker: Checker) -> None:
+    """The codes in datasets/areas.yaml name real GeoNames divisions and airportsdata airports
+    of the area's own state, and each of them moves some place into the area."""
+    import airportsdata
+
+    airports = airportsdata.load("IATA") | airportsdata.load("ICAO")
+    for country in checker.countries.areas():
+        area = country.area
+        assert area is not None
+        for division in area.geonames_admin1:
+            assert division.split(".")[0] == country.iso2, (area.id, division)
+        for code in area.airports:
+            assert airports[code]["country"] == country.iso2, (area.id, code)
+            assert area_of(checker, code) == (country.iso3, area.id)

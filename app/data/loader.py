@@ -301,8 +301,23 @@ def cross_check(parsed: dict[str, Any], locate: Locate) -> list[Problem]:
         ref(SI, ("situations", i, "country"), si.country, codes, "country code")
         for j, code in enumerate(si.referred_by):
             ref(SI, ("situations", i, "referred_by", j), code, codes, "country code")
+    # A division or an airport lies in one area at most: two claims would make a place's area
+    # depend on the file's order.
+    claimed: dict[str, str] = {}
     for i, area in enumerate(areas):
         ref(AR, ("areas", i, "state"), area.state, codes, "country code")
+        for field_name in ("geonames_admin1", "airports"):
+            for j, code in enumerate(getattr(area, field_name)):
+                other = claimed.setdefault(code, area.id)
+                if other != area.id:
+                    out.append(
+                        locate(
+                            AR,
+                            ("areas", i, field_name, j),
+                            f"areas[{i}].{field_name}[{j}]",
+                            f"{code} is already in area {other!r}",
+                        )
+                    )
     for i, d in enumerate(declarations):
         ref(D, ("declarations", i, "state"), d.state, codes, "country code")
         ref(D, ("declarations", i, "situation"), d.situation, situation_ids, "situation")

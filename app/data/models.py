@@ -16,6 +16,10 @@ Iso3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Iso2 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+#: A GeoNames first-level division: country code, a dot, the division's code ('UA.11').
+GeonamesAdmin1 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}\.[0-9A-Z]{1,20}$")]
+#: An airport's IATA (3 letters) or ICAO (4 letters) code.
+AirportCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3,4}$")]
 
 
 class SourceOverride(BaseModel):
@@ -611,11 +615,33 @@ class Area(Record):
         description="First day the de jure state controlled it again; null while it lasts.",
         examples=[None],
     )
+    geonames_admin1: list[GeonamesAdmin1] = Field(
+        default_factory=list,
+        description=(
+            "GeoNames first-level divisions ('country.code') that lie wholly in the area: every "
+            "city in them is in the area. Only whole divisions; a split one (Donetsk Oblast, "
+            "Nicosia district) is left out and its cities are matched by name."
+        ),
+        examples=[["UA.11"]],
+    )
+    airports: list[AirportCode] = Field(
+        default_factory=list,
+        description=(
+            "IATA or ICAO codes of airports in the area that neither their city nor their "
+            "subdivision places there (Ercan, ECN: airportsdata's city is Nicosia, which the "
+            "Green Line splits)."
+        ),
+        examples=[["ECN", "LCEN"]],
+    )
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Area:
         if self.until is not None and self.until <= self.since:
             raise ValueError("'until' must be after 'since'")
+        for field_name in ("geonames_admin1", "airports"):
+            values: list[str] = getattr(self, field_name)
+            if len(set(values)) != len(values):
+                raise ValueError(f"'{field_name}' lists a code twice")
         return self
 
     def controlled_on(self, day: dt.date) -> bool:

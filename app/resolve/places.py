@@ -10,8 +10,10 @@ A place inside an occupied or de facto area (datasets/areas.yaml) answers as tha
 typed as a country: its de jure state, with the area (Sevastopol, SIP -> Ukraine, controlled by
 Russia). A city is in an area when one of its GeoNames names is one of the area's names
 (Donetsk, Tskhinvali, Hargeisa), or when its GeoNames first-level division lies wholly in an
-area (``ADMIN1_AREAS``: Simferopol is in UA.11, Crimea); an airport when its city or its
-subdivision (airportsdata's ``subd``: SIP's is 'Crimea') is an area's name, or its city is.
+area (the area's ``geonames_admin1``: Simferopol is in UA.11, Crimea); an airport when the area
+lists its code (``airports``: Ercan, whose city in airportsdata is the split Nicosia), else when
+its city or its subdivision (airportsdata's ``subd``: SIP's is 'Crimea') is an area's name, or
+its city is. Both code lists live in datasets/areas.yaml with the area's sources.
 
 Never a guess: a city name that several countries share asks (AmbiguousPlace, with choices),
 unless the largest of them has at least ``DOMINANCE`` times the people of the largest elsewhere
@@ -44,21 +46,6 @@ DOMINANCE = 10
 #: Alternate names shorter than this are mostly codes and abbreviations ('Ko', 'IEV' for Kyiv):
 #: they would make unrelated cities collide, so only a primary name may be that short.
 MIN_ALTERNATE = 4
-#: GeoNames first-level divisions (country code, admin1 code) that lie wholly in one area of
-#: datasets/areas.yaml, by area id. Only whole divisions: Donetsk and Luhansk oblasts are partly
-#: held by Ukraine (Kramatorsk), Shida Kartli holds Gori as well as Tskhinvali, Famagusta
-#: district and Nicosia are split by the Green Line, Sool and Sanaag are disputed between
-#: Somaliland and Puntland: their cities count only by name.
-ADMIN1_AREAS: dict[tuple[str, str], str] = {
-    ("UA", "11"): "crimea",  # Autonomous Republic of Crimea
-    ("UA", "20"): "sevastopol",  # Sevastopol City
-    ("PS", "GZ"): "gaza",  # Gaza Strip
-    ("PS", "WE"): "west-bank",  # West Bank (East Jerusalem is matched by name first)
-    ("GE", "02"): "abkhazia",  # Abkhazia
-    ("MD", "58"): "transnistria",  # Stînga Nistrului (the left-bank units)
-    ("MD", "62"): "transnistria",  # Bender municipality, held by Tiraspol since 1992
-    ("CY", "02"): "northern-cyprus",  # Kyrenia district, wholly north of the Green Line
-}
 _CODE = re.compile(r"[A-Za-z]{3,4}")
 _ICAO = re.compile(r"[A-Z]{4}")
 
@@ -205,10 +192,17 @@ class PlaceResolver:
         of the city's names (spaces and apostrophes aside: 'Ts'khinvali' is Tskhinvali) in the
         area's state, else by its first-level division."""
         areas = self._countries.areas()
-        by_id = {a.area.id: a for a in areas if a.area is not None}
+        # (country code, admin1 code) -> area; and airport code -> area (datasets/areas.yaml).
+        by_admin1: dict[tuple[str, str], Country] = {}
+        self._area_airports: dict[str, Country] = {}
         self._area_names: dict[str, list[Country]] = {}
         for country in areas:
             assert country.area is not None
+            for division in country.area.geonames_admin1:
+                iso2, _, code = division.partition(".")
+                by_admin1.setdefault((iso2, code), country)
+            for code in country.area.airports:
+                self._area_airports.setdefault(code, country)
             for name in (country.area.name, *country.area.names):
                 key = fold(name).replace(" ", "")
                 if key and country not in self._area_names.setdefault(key, []):
@@ -220,9 +214,10 @@ class PlaceResolver:
                     if index.cities[i].iso2 == country.iso2:
                         out.setdefault(i, country)
         for i, city in enumerate(index.cities):
-            area_id = ADMIN1_AREAS.get((city.iso2, city.admin1))
-            if i not in out and area_id in by_id:
-                out[i] = by_id[area_id]
+            area = by_admin1.get((city.iso2, city.admin1))
+            # A division listed under another state's area is a data error: never cross borders.
+            if i not in out and area is not None and area.iso2 == city.iso2:
+                out[i] = area
         self._city_area_by_name: dict[tuple[str, str], Country] = {
             (fold(index.cities[i].name), index.cities[i].iso2): country
             for i, country in out.items()
@@ -241,7 +236,12 @@ class PlaceResolver:
         country = self._country(airport.iso2)
         if country is None:
             return None
-        # An airport in an occupied area is in the area: by its city, else its subdivision.
+        # An airport in an occupied area is in the area: listed by code, else by its city,
+        # else its subdivision.
+        listed = self._area_airports.get(airport.iata) or self._area_airports.get(airport.icao)
+        if listed is not None and listed.iso2 == airport.iso2:
+            code = airport.iata or airport.icao
+            return Place("airport", airport.name, listed, code=code, city=airport.city or None)
         for text in (airport.city, airport.subd):
             area = self._area_named(text, airport.iso2) if text else None
             if area is not None:
