@@ -81,6 +81,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/batch.py
 	bash bench/api.sh
+	@if command -v wrk >/dev/null; then $(BIN)/python bench/mixed_wrk.py; \
+	  else echo "wrk is not installed: bench/mixed_wrk.py skipped (apt-get install wrk)"; fi
 
 clean:
 	rm -rf $(VENV) .venv-* .pytest_cache .mypy_cache .ruff_cache node_modules

@@ -8,6 +8,7 @@ requests ask the same question.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
 import uuid
 from collections import OrderedDict
@@ -15,8 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from app.answers import AnswerCache
 from app.data.alternatives import ContestedFact, applied, concerns, contested_facts, plain
-from app.data.models import CONFIDENCE_ORDER, Application, Confidence, Person, Warrant
+from app.data.models import CONFIDENCE_ORDER, Application, Area, Confidence, Person, Warrant
 from app.data.snapshot import Membership, Snapshot
 from app.engine.facts import CountryFacts, FactRecord, Mode, PersonFacts, QueryFacts, WarrantFacts
 from app.engine.language import EXPOSURE_RANK, Exposure
@@ -50,7 +52,7 @@ from app.world import WorldViews
 CANDIDATES_SHOWN = 5
 TROIKA = {"head_of_state", "head_of_government", "minister_foreign_affairs", "foreign_minister"}
 MEMO_SIZE = 65_536
-ANSWER_CACHE = 20_000
+ONE_DAY = dt.timedelta(days=1)
 #: Stands for the decision id in a cached answer; every response gets a fresh one.
 DECISION_PLACEHOLDER = "d-" + "0" * 32
 
@@ -221,7 +223,8 @@ class Checker:
         self.memo_hits = 0
         self.memo_misses = 0
         self._matches: dict[tuple[str, dt.date | None, str | None], PersonMatch] = {}
-        self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self.answers = AnswerCache(self, self.question_bounds)
+        self._change_days: dict[tuple[str | None, str, str | None], list[dt.date]] = {}
         #: The clock answers read (freshness); tests set a fixed one.
         self.today: Callable[[], dt.date] = today_utc
         self.contested: tuple[ContestedFact, ...] = tuple(contested_facts(snapshot))
@@ -254,19 +257,64 @@ class Checker:
             raise InvalidInput("give a country or a place, not both", field="place")
         raise InvalidInput("a country or a place is required", field="country")
 
+    def change_days(
+        self, person_id: str | None, iso3: str, area: Area | None = None
+    ) -> list[dt.date]:
+        """The days on which the facts for (person, country) change, the as-of date's next day,
+        the rules' own date literals and the change dates under each contested fact's other
+        value that bears on them included: between two of them every day is alike.
+        Kept per (person, country, area); callers must not change the list."""
+        key = (person_id, iso3, area.id if area else None)
+        found = self._change_days.get(key)
+        if found is None:
+            from app.contested import alternative_dates  # app.contested builds on this module
+
+            days = set(self.snapshot.change_dates(person_id, iso3, area))
+            days.update(alternative_dates(self, person_id, iso3, area))
+            days.add(self.snapshot.as_of + ONE_DAY)
+            days.update(self.rulebook.date_cuts)
+            found = self._change_days[key] = sorted(days)
+        return found
+
+    def question_bounds(
+        self, person: str, country: str, birth_date: dt.date | None, nationality: str | None
+    ) -> list[dt.date]:
+        """The change dates of a check as typed: those of the person matched, or of every
+        candidate shown, and those under each contested fact's other value (the answer's
+        alternatives are computed under it)."""
+        where = self.countries.resolve(country)
+        match = self.resolve_person(person, birth_date, nationality)
+        ids: list[str | None] = [None]
+        if match.person is not None:
+            ids.append(match.person.id)
+        else:
+            ids.extend(c.person.id for c in match.candidates[:CANDIDATES_SHOWN])
+        days: set[dt.date] = set()
+        for person_id in ids:
+            days.update(self.change_days(person_id, where.iso3, where.area))
+            for fact in self.contested:
+                other = self.alternate_snapshot(fact)
+                days.update(other.change_dates(person_id, where.iso3, where.area))
+        return sorted(days)
+
     # --- evaluation ---------------------------------------------------------------------------
 
-    def fired(self, facts: FactRecord) -> tuple[PlacedRule, ...]:
-        """The rules that fire for a fact record: durable-rules runs once per distinct value of
-        the facts the conditions test; the rest is a memo hit."""
-        key = self.rulebook.key(facts)
+    def fired(
+        self, facts: FactRecord, flat: dict[str, Any] | None = None
+    ) -> tuple[PlacedRule, ...]:
+        """The rules that fire for a fact record (``flat``: the same, flattened, if at hand):
+        durable-rules runs once per distinct value of the facts the conditions test; the rest
+        is a memo hit."""
+        if flat is None:
+            flat = facts.flat()
+        key = self.rulebook.key_of(flat)
         with self._memo_lock:
             found = self._memo.get(key)
             if found is not None:
                 self._memo.move_to_end(key)
                 self.memo_hits += 1
                 return found
-        fired = tuple(self.rulebook.fire(facts))
+        fired = tuple(self.rulebook.fire_flat(flat))
         with self._memo_lock:
             self.memo_misses += 1
             self._memo[key] = fired
@@ -276,7 +324,8 @@ class Checker:
 
     def decide(self, facts: FactRecord) -> Decision:
         """The decision for a fact record, explanations rendered for it."""
-        return aggregate(self.fired(facts), facts.flat())
+        flat = facts.flat()  # once: the memo key, the engine and the explanations read it
+        return aggregate(self.fired(facts, flat), flat)
 
     def evaluate(
         self,
@@ -342,14 +391,12 @@ class Checker:
         DECISION_PLACEHOLDER for the id). An answer depends only on the question and this
         generation's data and rules, so its JSON is made once and reused with a new id.
         With ``cached_only`` (cheap enough for the event loop), None when not made yet."""
-        # Freshness depends on the day the answer is given: an answer cached yesterday must not
-        # be served today with yesterday's "days since as-of".
-        key = (person, country, day, mode, birth_date, nationality, self.today())
-        decision_id = "d-" + uuid.uuid4().hex
-        with self._memo_lock:
-            template = self._answers.get(key)
-            if template is not None:
-                self._answers.move_to_end(key)
+        # Freshness depends on the day the answer is given (today): the cache fills it in.
+        question = (person, country, mode, birth_date, nationality)
+        today = self.today()
+        # 128 random bits, as uuid4 gives, without building a UUID object on every answer.
+        decision_id = "d-" + secrets.token_hex(16)
+        template = self.answers.lookup(question, day, today)
         if template is None:
             if cached_only:
                 return None
@@ -361,10 +408,7 @@ class Checker:
                 .model_dump_json()
                 .encode()
             )
-            with self._memo_lock:
-                self._answers[key] = template
-                if len(self._answers) > ANSWER_CACHE:
-                    self._answers.popitem(last=False)
+            self.answers.store(question, day, today, template)
         content = template.replace(DECISION_PLACEHOLDER.encode(), decision_id.encode(), 1)
         return content, decision_id, template
 

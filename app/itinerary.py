@@ -28,7 +28,6 @@ from app.checks import (
 from app.contested import (
     LegAlternative,
     OtherAnswer,
-    alternative_dates,
     differences,
     other_answers,
     outcome,
@@ -303,13 +302,10 @@ def boundaries(
     checker: Checker, person_id: str | None, iso3: str, area: Area | None = None
 ) -> list[dt.date]:
     """The days on which the facts for (person, country) change, the as-of date's next day
-    included: a stay is cut at each of these, and between two of them every day is the same."""
-    snapshot = checker.snapshot
-    days = set(snapshot.change_dates(person_id, iso3, area))
-    days.update(alternative_dates(checker, person_id, iso3, area))
-    days.add(snapshot.as_of + ONE_DAY)
-    days.update(checker.rulebook.date_cuts)
-    return sorted(days)
+    included, and those under every contested fact's other value that bears on them: a stay is
+    cut at each of these, and between two of them every day is the same. Kept by the Checker
+    (computed once per person and country): do not change the list."""
+    return checker.change_days(person_id, iso3, area)
 
 
 def segments_of(

@@ -16,8 +16,10 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import errors, openapi
+from app.api.fastpath import CachedExposure
 from app.api.middleware import ServiceMiddleware
 from app.api.routes import admin, batch, countries, exposure, meta, people, places, rules
+from app.api.work import settle_the_heap, share_the_gil
 from app.logs import configure
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
@@ -65,12 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        loaded = runtime.load()
-        runtime.open_decision_log()
-        # One check before the first request, so that request is not the slow one.
-        snapshot = loaded.snapshot
-        loaded.checker.check("putin-vladimir", "JPN", snapshot.as_of)
-        web.page(loaded.checker)  # the page and its map, built once
+        _start(runtime)
         try:
             yield
         finally:
@@ -92,10 +89,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(admin.router)
     web.install(app)  # the page, its static files (cached, gzip) and map exports
+    # Added before ServiceMiddleware, so inside it: keys, headers and the access log also
+    # apply to the answers served straight from the cache.
+    app.add_middleware(CachedExposure, runtime=runtime)
     app.add_middleware(ServiceMiddleware, runtime=runtime)
     _offline_docs(app)
     openapi.install(app, require_key=settings.require_key)
     return app
+
+
+def _start(runtime: Runtime) -> None:
+    """Load and warm everything; a function of its own so that no local variable of the
+    lifespan keeps this first generation alive after a reload replaces it."""
+    share_the_gil()
+    loaded = runtime.load()
+    runtime.open_decision_log()
+    # One check before the first request, so that request is not the slow one.
+    loaded.checker.check("putin-vladimir", "JPN", loaded.snapshot.as_of)
+    web.page(loaded.checker)  # the page and its map, built once
+    settle_the_heap()
 
 
 def _offline_docs(app: FastAPI) -> None:

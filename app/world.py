@@ -3,7 +3,9 @@
 The world view for (person, mode) is piecewise constant in time: it changes only on the change
 dates of some country for that person (see ``app.itinerary.boundaries``). So each view is
 computed once per (person, mode, interval between those dates), on the per-call path (fact
-record, memoised engine, aggregation), and kept as JSON with the date left to fill in.
+record, memoised engine, aggregation), and kept as JSON with the date left to fill in. Each
+country's row is kept too, per interval between that country's own change dates, so a view for
+a new interval recomputes only the countries whose answer changed.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ from app.engine.language import Exposure
 if TYPE_CHECKING:
     from app.checks import Checker
     from app.data.models import Person
+    from app.resolve.countries import Country
 
 #: World views kept per generation (each about 40 KB of JSON).
 WORLD_CACHE = 2048
+#: Country rows kept per generation (under a kilobyte each; a view has 250).
+WORLD_ROWS = 50_000
 #: Stands for the date in a cached view; no row carries a date.
 DATE_PLACEHOLDER = dt.date(1, 1, 1)
 
@@ -81,6 +86,7 @@ class WorldViews:
         self.checker = checker
         self._bounds: dict[str, list[dt.date]] = {}
         self._views: OrderedDict[tuple[str, str, int], bytes] = OrderedDict()
+        self._rows: dict[tuple[str, str, str, int], WorldEntry] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -89,12 +95,23 @@ class WorldViews:
         """Every day on which some country's answer for the person can change."""
         found = self._bounds.get(person_id)
         if found is None:
-            from app.itinerary import boundaries
-
             days: set[dt.date] = set()
             for country in self.checker.countries.all():
-                days.update(boundaries(self.checker, person_id, country.iso3))
+                days.update(self.checker.change_days(person_id, country.iso3, country.area))
             found = self._bounds[person_id] = sorted(days)
+        return found
+
+    def row(self, person: Person, country: Country, day: dt.date, mode: Mode) -> WorldEntry:
+        """One country's row, kept per interval between that country's own change dates: a
+        new interval of the whole view (some country changed) recomputes only that country."""
+        bounds = self.checker.change_days(person.id, country.iso3, country.area)
+        key = (person.id, country.iso3, mode, bisect_right(bounds, day))
+        found = self._rows.get(key)
+        if found is None:
+            found = row(self.checker, person, country, day, mode)
+            if len(self._rows) >= WORLD_ROWS:
+                self._rows.clear()
+            self._rows[key] = found
         return found
 
     def cached(self, person: Person, day: dt.date, mode: Mode) -> bytes | None:
@@ -117,12 +134,8 @@ class WorldViews:
         if found is not None:
             return found
         key = (person.id, mode, bisect_right(self.bounds(person.id), day))
-        template = (
-            compute(self.checker, person, day, mode)
-            .model_copy(update={"date": DATE_PLACEHOLDER})
-            .model_dump_json()
-            .encode()
-        )
+        rows = [self.row(person, c, day, mode) for c in self.checker.countries.all()]
+        template = view(person, DATE_PLACEHOLDER, mode, rows).model_dump_json().encode()
         with self._lock:
             self.misses += 1
             self._views[key] = template
@@ -139,32 +152,38 @@ def _fill(template: bytes, day: dt.date) -> bytes:
     )
 
 
-def compute(checker: Checker, person: Person, day: dt.date, mode: Mode) -> WorldView:
-    """The world view on the per-call path: one check per country, no cache (the reference)."""
+def row(checker: Checker, person: Person, country: Country, day: dt.date, mode: Mode) -> WorldEntry:
+    """One country's row on the per-call path: its check, the worst over the warrants."""
     from app.checks import severity
 
-    rows: list[WorldEntry] = []
+    evaluated = checker.evaluate(person, country, day, mode)
+    worst = max(evaluated, key=lambda e: severity(e.decision))
+    rule_id = worst.decision.decided_by.get("exposure")
+    placed = checker.rulebook.by_id.get(rule_id) if rule_id else None
+    return WorldEntry(
+        iso2=country.iso2,
+        iso3=country.iso3,
+        name=country.name,
+        exposure=worst.decision.exposure,
+        obligation=worst.decision.obligation,
+        state_party=worst.facts.country.state_party,
+        party_since=worst.facts.country.party_since,
+        territory_of=country.sovereign,
+        rule=rule_id,
+        reason=placed.rule.title if placed else "no rule decided",
+    )
+
+
+def view(person: Person, day: dt.date, mode: Mode, rows: list[WorldEntry]) -> WorldView:
     counts: dict[str, int] = {}
-    for country in checker.countries.all():
-        evaluated = checker.evaluate(person, country, day, mode)
-        worst = max(evaluated, key=lambda e: severity(e.decision))
-        rule_id = worst.decision.decided_by.get("exposure")
-        placed = checker.rulebook.by_id.get(rule_id) if rule_id else None
-        rows.append(
-            WorldEntry(
-                iso2=country.iso2,
-                iso3=country.iso3,
-                name=country.name,
-                exposure=worst.decision.exposure,
-                obligation=worst.decision.obligation,
-                state_party=worst.facts.country.state_party,
-                party_since=worst.facts.country.party_since,
-                territory_of=country.sovereign,
-                rule=rule_id,
-                reason=placed.rule.title if placed else "no rule decided",
-            )
-        )
-        counts[worst.decision.exposure.value] = counts.get(worst.decision.exposure.value, 0) + 1
+    for r in rows:
+        counts[r.exposure.value] = counts.get(r.exposure.value, 0) + 1
     return WorldView(
         person=person.id, name=person.name, date=day, mode=mode, counts=counts, countries=rows
     )
+
+
+def compute(checker: Checker, person: Person, day: dt.date, mode: Mode) -> WorldView:
+    """The world view on the per-call path: one check per country, no cache (the reference)."""
+    rows = [row(checker, person, country, day, mode) for country in checker.countries.all()]
+    return view(person, day, mode, rows)

@@ -11,6 +11,7 @@ import random
 import shutil
 import stat
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-import app.checks
+import app.answers
 from app.checks import Checker
 from app.data import Snapshot
 from app.decisions import Database, DecisionLog, parse_database_url
@@ -85,7 +86,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 def test_every_decision_reads_back_byte_for_byte_after_evictions_and_reloads(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app.checks, "ANSWER_CACHE", 40)  # evict constantly: ids get reused
+    # Evict constantly: ids get reused.
+    monkeypatch.setattr(app.answers, "INTERVALS", 40)
+    monkeypatch.setattr(app.answers, "DAYS", 40)
     admin = "a" * 20
     url = f"sqlite:///{database.path}" if database.kind == "sqlite" else PG_URL
     settings = Settings(decision_log=True, database_url=url, admin_keys=[admin])  # type: ignore[arg-type, list-item]
@@ -330,6 +333,20 @@ def test_a_replaced_rulebook_frees_its_rulesets() -> None:
     gc.collect()
     load_rulebook(RULES)  # the next engine call deletes what was retired
     assert durable.live_rulesets() <= before
+
+
+def test_a_reload_frees_the_previous_generation(tmp_path: Path) -> None:
+    # The service freezes what it loaded out of the collector's reach (app/api/work.py); a
+    # reload must still free the generation it replaces (its Checker holds reference cycles).
+    admin = "a" * 20
+    settings = Settings(data_dir=tmp_path, admin_keys=[admin])  # type: ignore[list-item]
+    with TestClient(create_app(settings)) as client:
+        runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        old = weakref.ref(runtime.current.checker)
+        client.get("/v1/exposure", params={"person": "Putin", "country": "JP"})
+        assert client.post("/v1/admin/reload", headers={"X-API-Key": admin}).is_success
+        assert old() is None
+        assert client.get("/v1/exposure", params={"person": "Putin", "country": "JP"}).is_success
 
 
 # --- 11. the rules version is the files, not the folder's name --------------------------------

@@ -205,15 +205,24 @@ class FactRecord(_Group):
     country: CountryFacts
 
     def flat(self) -> dict[str, Any]:
-        """``{"country.state_party": True, ...}`` with dates as ISO strings and None kept."""
+        """``{"country.state_party": True, ...}``: each group's ``model_dump()``, None kept."""
         out: dict[str, Any] = {}
-        for group in GROUPS:
-            for name, value in getattr(self, group).model_dump().items():
-                out[f"{group}.{name}"] = value
+        for group, names in FLAT_NAMES:
+            # The groups hold only scalars, so their validated values are what model_dump()
+            # returns; read directly, at a fifth of its cost (flat runs for every evaluation).
+            values = getattr(self, group).__dict__
+            for name, key in names:
+                out[key] = values[name]
         return out
 
 
 GROUPS = ("query", "person", "warrant", "country")
+_GROUP_MODELS: tuple[type[_Group], ...] = (QueryFacts, PersonFacts, WarrantFacts, CountryFacts)
+#: Per group, each field's name and its flat name.
+FLAT_NAMES = tuple(
+    (group, tuple((name, f"{group}.{name}") for name in model.model_fields))
+    for group, model in zip(GROUPS, _GROUP_MODELS, strict=True)
+)
 
 
 class FactInfo(BaseModel):

@@ -75,13 +75,18 @@ class Rulebook:
     version: str
     compiled: CompiledRulebook = field(repr=False, compare=False)
     _tested: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _by_id: dict[str, PlacedRule] = field(init=False, repr=False, compare=False)
+    _date_cuts: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Derived once: they are read on every check, leg and world row.
         object.__setattr__(self, "_tested", self.tested)
+        object.__setattr__(self, "_by_id", {p.rule.id: p for p in self.rules})
+        object.__setattr__(self, "_date_cuts", self._cuts())
 
     @property
     def by_id(self) -> dict[str, PlacedRule]:
-        return {p.rule.id: p for p in self.rules}
+        return self._by_id
 
     @property
     def tested(self) -> tuple[str, ...]:
@@ -96,6 +101,9 @@ class Rulebook:
         """Days on which a rule's test of the query date can change (a literal date d, and the
         day after it for gt and lte): answers are constant between change dates only if these
         are change dates too."""
+        return self._date_cuts
+
+    def _cuts(self) -> tuple[dt.date, ...]:
         days: set[dt.date] = set()
         for placed in self.rules:
             for value in literals_of(placed.rule.when).get("query.date", ()):
@@ -106,12 +114,19 @@ class Rulebook:
     def key(self, facts: FactRecord) -> tuple[Any, ...]:
         """What decides which rules fire: the tested facts' values (names and dates that only
         appear in explanations are left out, so equal decisions share one engine run)."""
-        flat = facts.flat()
+        return self.key_of(facts.flat())
+
+    def key_of(self, flat: dict[str, Any]) -> tuple[Any, ...]:
+        """``key`` of a fact record already flattened."""
         return tuple(flat[name] for name in self._tested)
 
     def fire(self, facts: FactRecord) -> list[PlacedRule]:
         """The rules the engine fires for ``facts``, highest priority first, then file order."""
-        ids = set(self.compiled.fire(facts.flat()))
+        return self.fire_flat(facts.flat())
+
+    def fire_flat(self, flat: dict[str, Any]) -> list[PlacedRule]:
+        """``fire`` on a fact record already flattened."""
+        ids = set(self.compiled.fire(flat))
         return sorted(
             (p for p in self.rules if p.rule.id in ids),
             key=lambda p: (-p.rule.priority, p.order),

@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from app.api.deps import RuntimeDep
 from app.api.models import ReloadResult
 from app.api.security import AdminKey
+from app.api.work import settle_the_heap
 from app.errors import InvalidInput
 from app.yamlio import FileProblems
 
@@ -32,4 +33,5 @@ async def reload(runtime: RuntimeDep) -> ReloadResult:
             f"{len(exc.problems)} problem(s); the previous datasets and rules keep serving",
             problems=[str(p) for p in exc.problems],
         ) from None
+    await run_in_threadpool(settle_the_heap)
     return ReloadResult(datasets=loaded.snapshot.version, rules=loaded.rulebook.version)

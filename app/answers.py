@@ -1,0 +1,149 @@
+"""Single-check answers kept as JSON per interval between change dates, the date filled in.
+
+The answer to (person, country, mode) is the same on every day between two change dates (see
+``app.itinerary.boundaries``) but for the date itself: the ``as_of`` field, the date in the
+rules' explanations, and the freshness block (days after the as-of date, days since it). So one
+JSON template per interval answers every day in it: a look-up, a bisection and two byte
+replacements, cheap enough for the event loop.
+
+A template is made from an answer computed in full on the per-call path, by marking where that
+day's date and freshness block stand. It is served only once it has reproduced, byte for byte,
+an answer computed in full for another day of the same interval: a date in the answer that
+merely equals the day asked about (a warrant issued on it, say) or anything else that varies
+within an interval fails that test, and the next day computed in full makes a new candidate.
+Until then (and for one-day intervals) answers are kept per day, as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.freshness import freshness
+
+if TYPE_CHECKING:
+    from app.checks import Checker
+
+#: Templates kept per generation (an answer is about 4 KB of JSON).
+INTERVALS = 20_000
+#: Answers kept per day, for intervals without a confirmed template.
+DAYS = 10_000
+#: Questions (person and country as typed) whose change dates are kept.
+SHAPES = 65_536
+#: Where the date and the freshness block stand in a template. JSON never holds a raw NUL
+#: (it is written \u0000), so these cannot occur in an answer.
+DATE_MARK = b"\x00date\x00"
+FRESH_MARK = b"\x00freshness\x00"
+FRESH_KEY = b'"freshness":'
+
+#: A question as typed: (person, country, mode, birth date, nationality).
+Question = tuple[str, str, str, dt.date | None, str | None]
+#: Who and where it asks about: (person, country, birth date, nationality).
+Shape = tuple[str, str, dt.date | None, str | None]
+
+
+def _shape(question: Question) -> Shape:
+    return (question[0], question[1], question[3], question[4])
+
+
+@dataclass
+class _Template:
+    body: bytes
+    #: The day it was made from; it is served once another day confirms it.
+    made_on: dt.date
+    confirmed: bool = False
+
+
+class AnswerCache:
+    """The JSON answers of one Checker (one generation of datasets and rules)."""
+
+    def __init__(self, checker: Checker, bounds: Callable[..., list[dt.date]]) -> None:
+        """``bounds(person, country, birth_date, nationality)``: the change dates of a question
+        as typed (those of every person it may mean, and under every contested fact)."""
+        self.checker = checker
+        self._bounds_of = bounds
+        self._bounds: dict[Shape, list[dt.date]] = {}
+        self._templates: OrderedDict[tuple[Question, int], _Template] = OrderedDict()
+        self._days: OrderedDict[tuple[Question, dt.date, dt.date], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.day_hits = 0
+        self.misses = 0
+        self.confirmed = 0
+        self.refused = 0
+
+    def lookup(self, question: Question, day: dt.date, today: dt.date) -> bytes | None:
+        """The answer's JSON (decision id still a placeholder) if known; cheap, else None."""
+        bounds = self._bounds.get(_shape(question))
+        body = None
+        with self._lock:
+            if bounds is not None:
+                key = (question, bisect_right(bounds, day))
+                found = self._templates.get(key)
+                if found is not None and found.confirmed:
+                    self._templates.move_to_end(key)
+                    self.hits += 1
+                    body = found.body
+            if body is None:
+                exact = self._days.get((question, day, today))
+                if exact is not None:
+                    self._days.move_to_end((question, day, today))
+                    self.day_hits += 1
+                return exact
+        return self.fill(body, day, today)
+
+    def store(self, question: Question, day: dt.date, today: dt.date, answer: bytes) -> None:
+        """Keep an answer computed in full; make, confirm or replace its interval's template."""
+        shape = _shape(question)
+        bounds = self._bounds.get(shape)
+        if bounds is None:
+            bounds = self._bounds_of(*shape)
+            if len(self._bounds) >= SHAPES:  # bounded whatever names callers type
+                self._bounds.clear()
+            self._bounds[shape] = bounds
+        key = (question, bisect_right(bounds, day))
+        with self._lock:
+            self.misses += 1
+            self._days[(question, day, today)] = answer
+            if len(self._days) > DAYS:
+                self._days.popitem(last=False)
+            found = self._templates.get(key)
+            if found is not None and found.confirmed:
+                return
+        if found is not None and found.made_on != day:
+            if self.fill(found.body, day, today) == answer:
+                with self._lock:
+                    found.confirmed = True
+                    self.confirmed += 1
+                return
+            self.refused += 1
+        body = self.template(answer, day, today)
+        if body is None:
+            return
+        with self._lock:
+            self._templates[key] = _Template(body, day)
+            self._templates.move_to_end(key)
+            if len(self._templates) > INTERVALS:
+                self._templates.popitem(last=False)
+
+    def template(self, answer: bytes, day: dt.date, today: dt.date) -> bytes | None:
+        """The answer with its freshness block and every occurrence of the day marked."""
+        needle = FRESH_KEY + self._freshness(day, today)
+        if answer.count(needle) != 1:
+            return None
+        return answer.replace(needle, FRESH_KEY + FRESH_MARK).replace(
+            day.isoformat().encode(), DATE_MARK
+        )
+
+    def fill(self, body: bytes, day: dt.date, today: dt.date) -> bytes:
+        return body.replace(DATE_MARK, day.isoformat().encode()).replace(
+            FRESH_MARK, self._freshness(day, today)
+        )
+
+    def _freshness(self, day: dt.date, today: dt.date) -> bytes:
+        return freshness(self.checker.snapshot.as_of, day, today).model_dump_json().encode()

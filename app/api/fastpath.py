@@ -1,0 +1,86 @@
+"""GET /v1/exposure answered from the answer cache before routing and parameter validation.
+
+Under load the event loop is the bottleneck, and for a cached answer most of its time went to
+FastAPI resolving the route's dependencies and validating its seven query parameters. A cached
+answer is keyed by the question's text exactly as the route validated it (the text validators
+change nothing), so a question found in the cache passed that validation; only the date and the
+mode are new here, and they are checked with the route's own validators. Anything else goes on
+to the route, which answers it as always: no cached answer (the route computes it), a birth
+date or nationality, ``explain``, a parameter given twice or one the route does not take, a
+malformed date. The answer is the same bytes the route sends (one renderer: the cache).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.checks import DECISION_PLACEHOLDER
+from app.runtime import Runtime
+from app.types import query_date
+
+DECISION_PLACEHOLDER_BYTES = DECISION_PLACEHOLDER.encode()
+MODES = ("visit", "transit", "overflight")
+#: The parameters this path reads; a question with any other goes to the route.
+READ = frozenset(("person", "country", "date", "mode"))
+
+
+class CachedExposure:
+    """ASGI middleware, inside ServiceMiddleware (keys, version headers, access log)."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+        self.served = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] == "/v1/exposure"
+            and scope["method"] == "GET"
+            and self.runtime.ready
+        ):
+            found = self._cached(scope)
+            if found is not None:
+                content, decision_id, template = found
+                scope.setdefault("state", {})["decision_id"] = decision_id
+                decisions = self.runtime.decisions
+                if decisions is not None:
+                    decisions.record(decision_id, template, DECISION_PLACEHOLDER_BYTES)
+                self.served += 1
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [
+                            (b"content-length", str(len(content)).encode()),
+                            (b"content-type", b"application/json"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": content})
+                return
+        await self.app(scope, receive, send)
+
+    def _cached(self, scope: Scope) -> tuple[bytes, str, bytes] | None:
+        # As Starlette reads a query string (QueryParams).
+        pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        params = dict(pairs)
+        if len(params) != len(pairs) or not params.keys() <= READ:
+            return None
+        person, country = params.get("person"), params.get("country")
+        mode = params.get("mode", "visit")
+        if not person or not country or mode not in MODES:
+            return None
+        text = params.get("date")
+        if text is None:
+            day = dt.datetime.now(dt.UTC).date()  # the route's default: today (UTC)
+        else:
+            try:
+                day = query_date(text)
+            except ValueError:
+                return None  # the route says what is wrong
+        checker = self.runtime.current.checker
+        return checker.check_json(person, country, day, mode, cached_only=True)
