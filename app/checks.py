@@ -593,6 +593,25 @@ class Checker:
                 self._alternate[fact.key] = found
         return found
 
+    def alternative_outcome(
+        self, fact: ContestedFact, exposure: Exposure, obligation: bool, changes: bool
+    ) -> AlternativeOutcome:
+        """A contested fact as answers show it: the other value, its sources and the answer under
+        it (one shape for the Verdict, itinerary legs and batch rows)."""
+        alt = fact.alternative
+        return AlternativeOutcome(
+            dataset=fact.dataset,
+            record=fact.record,
+            field=alt.field,
+            recorded=plain(fact.recorded),
+            alternative=plain(alt.value),
+            reason=alt.reason,
+            sources=self.source_refs(alt.sources),
+            exposure=exposure,
+            obligation=obligation,
+            changes_answer=changes,
+        )
+
     def alternatives(
         self,
         person: Person | None,
@@ -615,21 +634,7 @@ class Checker:
             changes = (worst.exposure, worst.obligation) != (decision.exposure, decision.obligation)
             if not changes and (fact.dataset, fact.record) not in used:
                 continue
-            alt = fact.alternative
-            out.append(
-                AlternativeOutcome(
-                    dataset=fact.dataset,
-                    record=fact.record,
-                    field=alt.field,
-                    recorded=plain(fact.recorded),
-                    alternative=plain(alt.value),
-                    reason=alt.reason,
-                    sources=self.source_refs(alt.sources),
-                    exposure=worst.exposure,
-                    obligation=worst.obligation,
-                    changes_answer=changes,
-                )
-            )
+            out.append(self.alternative_outcome(fact, worst.exposure, worst.obligation, changes))
         return out
 
     def source_refs(self, sources: Iterable[object]) -> list[SourceRef]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from app.checks import Checker, severity
-from app.data.alternatives import ContestedFact, concerns, plain
+from app.data.alternatives import ContestedFact, concerns
 from app.data.models import Area, Person
 from app.engine.facts import Mode
 from app.engine.language import EXPOSURE_RANK, Exposure
@@ -126,17 +126,6 @@ def differences(
 
 def outcome(checker: Checker, difference: Difference) -> AlternativeOutcome:
     """The difference as answers show an alternative (the Verdict's shape)."""
-    fact = difference.fact
-    alt = fact.alternative
-    return AlternativeOutcome(
-        dataset=fact.dataset,
-        record=fact.record,
-        field=alt.field,
-        recorded=plain(fact.recorded),
-        alternative=plain(alt.value),
-        reason=alt.reason,
-        sources=checker.source_refs(alt.sources),
-        exposure=difference.exposure,
-        obligation=difference.obligation,
-        changes_answer=difference.changes_answer,
+    return checker.alternative_outcome(
+        difference.fact, difference.exposure, difference.obligation, difference.changes_answer
     )

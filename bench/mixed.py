@@ -108,24 +108,32 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def run(workers: int, seconds: float, connections: int) -> None:
+def start_server(workers: int, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`icc-exposure serve` on a free loopback port, once /readyz answers (and every worker has
+    had time to start); the caller terminates it."""
     port = free_port()
     env = {**os.environ, "ICC_EXPOSURE_WORKERS": str(workers), "ICC_EXPOSURE_PORT": str(port),
-           "ICC_EXPOSURE_LOG_LEVEL": "warning"}  # fmt: skip
+           "ICC_EXPOSURE_LOG_LEVEL": "warning", **env}  # fmt: skip
     server = subprocess.Popen([str(ROOT / ".venv/bin/icc-exposure"), "serve"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    else:
+        server.terminate()
+        raise RuntimeError("the server did not start")
+    time.sleep(3 if workers > 1 else 0)  # let every worker finish its start-up
+    return server, base
+
+
+def run(workers: int, seconds: float, connections: int) -> None:
+    server, base = start_server(workers)
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
-        time.sleep(2 if workers > 1 else 0)  # let every worker finish its start-up
         asyncio.run(load(base, 3, connections))  # warm-up, not counted
         times = asyncio.run(load(base, seconds, connections))
     finally:

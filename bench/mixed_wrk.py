@@ -31,12 +31,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.mixed import COUNTRIES, PEOPLE, WORLD_PEOPLE, free_port, random_day  # noqa: E402
+from bench.mixed import COUNTRIES, PEOPLE, WORLD_PEOPLE, random_day, start_server  # noqa: E402
 
 CONNECTIONS = {"exposure": 45, "healthz": 6, "world": 5, "itinerary": 5, "batch": 3}
 HEALTHZ_PAUSE_MS = 50
@@ -190,23 +188,8 @@ def run_wrk(base: str, scripts: dict[str, Path], seconds: float) -> dict[str, di
 
 
 def run(workers: int, seconds: float, warm_up: float, folder: Path) -> None:
-    port = free_port()
-    env = {**os.environ, "ICC_EXPOSURE_WORKERS": str(workers), "ICC_EXPOSURE_PORT": str(port),
-           "ICC_EXPOSURE_LOG_LEVEL": "warning", "ICC_EXPOSURE_DATA_DIR": str(folder / f"var{workers}")}  # fmt: skip
-    server = subprocess.Popen([str(ROOT / ".venv/bin/icc-exposure"), "serve"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(workers, ICC_EXPOSURE_DATA_DIR=str(folder / f"var{workers}"))
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
-        time.sleep(3 if workers > 1 else 0)  # let every worker finish its start-up
         run_wrk(base, write_scripts(folder, 1), warm_up)  # other questions, not counted
         load = os.getloadavg()[0]
         cpu0, wall0 = tree_cpu(server.pid), time.monotonic()
