@@ -47,6 +47,10 @@ from app.types import DATE_MAX, DATE_MIN
 #: Bytes of CSV read per block (about 12,000 legs of 64 bytes; their answers are about 8 MB):
 #: larger blocks are a little faster but raise the peak memory (1 MB: about 290 MB at 1M legs).
 BLOCK_BYTES = 768 << 10
+#: An input of at most this many bytes (an itinerary, an API call of a few hundred rows) is
+#: answered row by row: same bytes, and the columnar engine's fixed cost per block is larger than
+#: the rows' own (20 rows: about 28 ms of CPU columnar, 5 ms row by row; docs/benchmarks.md).
+SMALL_BYTES = 32 << 10
 #: Rows per block when the row path's readers parse (NDJSON, or CSV the fast reader refuses).
 CHUNK_ROWS = 32_768
 #: Most answer templates kept (each about 1 KB); past it they are made again as needed.
@@ -83,10 +87,12 @@ class ColumnarRunner(BatchRunner):
         *args: Any,
         block_bytes: int = BLOCK_BYTES,
         chunk_rows: int = CHUNK_ROWS,
+        small_bytes: int = SMALL_BYTES,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.block_bytes = block_bytes
+        self.small_bytes = small_bytes
         self.chunk_rows = chunk_rows
         self._forget()
         # (person id, iso3, area id) -> its number in the search keys, and the keys themselves.
@@ -114,6 +120,18 @@ class ColumnarRunner(BatchRunner):
             self.fmt_out = fmt_out
             self._answers.clear()
             self._table = None
+        head = raw.read(self.small_bytes + 1) if self.small_bytes else b""
+        if self.small_bytes and len(head) <= self.small_bytes:
+            # The whole input is small: the row path (the reference), read as the CLI's
+            # --row-path reads it.
+            whole = io.TextIOWrapper(
+                io.BytesIO(head), encoding="utf-8-sig", errors="replace", newline=""
+            )
+            for piece in self.run(whole, fmt_in, fmt_out):
+                yield piece.encode()
+            return
+        if head:
+            raw = io.BufferedReader(_Prefixed(head, raw))
         header = (",".join(CSV_OUT) + "\r\n").encode() if fmt_out == "csv" else b""
         if fmt_in == "csv":
             chunks = self._csv_chunks(raw)

@@ -73,7 +73,7 @@ def as_ndjson(rows: list[list[str]]) -> str:
 
 def both(checker: Checker, text: str, fmt_in: Format, fmt_out: Format) -> tuple[str, str]:
     reference = "".join(BatchRunner(checker).run(io.StringIO(text, newline=""), fmt_in, fmt_out))
-    got = ColumnarRunner(checker).run_text(text, fmt_in, fmt_out)
+    got = ColumnarRunner(checker, small_bytes=0).run_text(text, fmt_in, fmt_out)
     return reference, got
 
 
@@ -112,7 +112,7 @@ def test_the_summary_counts_agree(checker: Checker) -> None:
     text = as_csv(legs(5_000, seed=14))
     reference = BatchRunner(checker)
     "".join(reference.run(io.StringIO(text, newline=""), "csv", "ndjson"))
-    columnar = ColumnarRunner(checker)
+    columnar = ColumnarRunner(checker, small_bytes=0)
     columnar.run_text(text, "csv", "ndjson")
     assert columnar.stats == reference.stats
 
@@ -122,7 +122,9 @@ def test_the_row_limit_cuts_at_the_same_row(checker: Checker) -> None:
     reference = "".join(
         BatchRunner(checker, max_rows=123).run(io.StringIO(text, newline=""), "csv", "ndjson")
     )
-    got = ColumnarRunner(checker, max_rows=123, chunk_rows=50).run_text(text, "csv", "ndjson")
+    got = ColumnarRunner(checker, max_rows=123, chunk_rows=50, small_bytes=0).run_text(
+        text, "csv", "ndjson"
+    )
     assert_same(reference, got)
     assert "batch limit of 123 rows reached" in got.splitlines()[-1]
 
@@ -144,7 +146,7 @@ import resource, sys
 from app.batch_columnar import ColumnarRunner
 from app.cli.common import checker_or_exit
 
-runner = ColumnarRunner(checker_or_exit(None, None), block_bytes=64 << 10)
+runner = ColumnarRunner(checker_or_exit(None, None), block_bytes=64 << 10, small_bytes=0)
 with open(sys.argv[1], "rb") as raw, open("/dev/null", "wb") as sink:
     for piece in runner.stream(raw, "csv", "ndjson"):
         sink.write(piece)
@@ -220,3 +222,30 @@ def test_the_live_api_streams_the_same_records(checker: Checker) -> None:
         got = b"".join(response.iter_bytes()).decode()
     assert response.status_code == 200
     assert_same(reference, got)
+
+
+def test_a_small_input_is_answered_row_by_row_and_a_large_one_by_columns(
+    checker: Checker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below ``small_bytes`` (an itinerary, an API call of a few rows) the row path answers: the
+    same bytes, without the columnar engine's fixed cost; above it, the engine."""
+    small = as_csv(legs(20, seed=21))
+    large = as_csv(legs(2_000, seed=22))
+    assert len(small.encode()) <= 32 << 10 < len(large.encode())
+    calls: list[int] = []
+    engine = ColumnarRunner._answer_chunk
+
+    def counted(self: ColumnarRunner, frame: Any) -> bytes:
+        calls.append(frame.height)
+        return engine(self, frame)
+
+    monkeypatch.setattr(ColumnarRunner, "_answer_chunk", counted)
+    for text in (small, large):
+        for fmt_out in ("csv", "ndjson"):
+            reference = "".join(
+                BatchRunner(checker).run(io.StringIO(text, newline=""), "csv", fmt_out)
+            )
+            assert_same(reference, ColumnarRunner(checker).run_text(text, "csv", fmt_out))
+        if text is small:
+            assert calls == []
+    assert calls and sum(calls) == 2 * (len(large.splitlines()) - 1)  # every row, both formats

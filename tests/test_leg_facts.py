@@ -238,7 +238,8 @@ def test_the_columnar_path_gives_the_same_rows(checker: Checker) -> None:
     text = as_csv(rows)
     for fmt in ("csv", "ndjson"):
         reference = "".join(BatchRunner(checker).run(io.StringIO(text, newline=""), "csv", fmt))
-        got = "".join(ColumnarRunner(checker).run(io.StringIO(text, newline=""), "csv", fmt))
+        # small_bytes=0: the columnar engine itself, not the row path it uses for small inputs.
+        got = ColumnarRunner(checker, small_bytes=0).run_text(text, "csv", fmt)
         assert got == reference
 
 

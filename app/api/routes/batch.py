@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import anyio
 from anyio.abc import ObjectReceiveStream
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.types import Receive, Scope, Send
 
@@ -18,7 +18,7 @@ from app.api.deps import CheckerDep, RuntimeDep
 from app.api.middleware import BodyStopped
 from app.api.work import off_loop
 from app.batch import Format
-from app.batch_columnar import ColumnarRunner
+from app.batch_columnar import SMALL_BYTES, ColumnarRunner
 from app.errors import Busy, ContentTooLarge, TooManyRequests, UnsupportedMedia
 from app.itinerary import Itinerary, ItineraryResult, check_itinerary
 from app.runtime import Runtime
@@ -241,6 +241,9 @@ class _Chunks(io.RawIOBase):
     "/batch",
     operation_id="batch-stream",
     summary="Stream legs in (NDJSON or CSV), answers out (NDJSON or CSV), one per row, in order",
+    description="Answers go out while the upload comes in, a block of about 256 KB at a time. "
+    "An upload of at most 32 KB with a Content-Length is read whole and answered in one "
+    "response, with the same records.",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -282,9 +285,7 @@ class _Chunks(io.RawIOBase):
         503: {"description": "Too many batches running at once."},
     },
 )
-async def batch(
-    request: Request, checker: CheckerDep, runtime: RuntimeDep
-) -> DuplexStreamingResponse:
+async def batch(request: Request, checker: CheckerDep, runtime: RuntimeDep) -> Response:
     fmt_in = _input_format(request.headers.get("content-type", ""))
     fmt_out: Format = "csv" if CSV in request.headers.get("accept", "") else "ndjson"
     settings = runtime.settings
@@ -297,6 +298,24 @@ async def batch(
     client = request.client.host if request.client else ""
     slot = slots.take(client)
     slot.__enter__()  # refused here (429, 503) before any answer; released when the stream ends
+    media = f"{CSV}; charset=utf-8" if fmt_out == "csv" else NDJSON
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) <= SMALL_BYTES:
+        # A small upload (a few hundred rows at most): read whole, answered in one call to the
+        # batch pool, one response. Streaming both ways buys nothing at this size, and each
+        # passage between the worker thread and a busy event loop waits for the loop's turn
+        # (20-row batches took 300-440 ms at the median under the mixed load, for 6 ms of CPU).
+        try:
+            data = await request.body()  # the body limits and timeouts apply (413, 408)
+
+            def answer() -> bytes:
+                raw = io.BufferedReader(io.BytesIO(data))
+                return b"".join(runner.stream(raw, fmt_in, fmt_out))
+
+            content = await anyio.to_thread.run_sync(answer, limiter=slots.limiter)
+        finally:
+            slot.__exit__(None, None, None)
+        return Response(content, media_type=media)
 
     async def body() -> AsyncIterator[bytes]:
         send_in, receive_in = anyio.create_memory_object_stream[bytes](16)
@@ -347,7 +366,6 @@ async def batch(
         if stopped and not produced:
             raise stopped[0]  # before any answer: the middleware answers 413 or 408
 
-    media = f"{CSV}; charset=utf-8" if fmt_out == "csv" else NDJSON
     return DuplexStreamingResponse(body(), media_type=media)
 
 
