@@ -43,6 +43,16 @@ def random_day(rng: random.Random) -> str:
     return str(dt.date(2003, 1, 1) + dt.timedelta(days=rng.randrange(8400)))
 
 
+def itinerary_body(rng: random.Random) -> dict[str, object]:
+    """One traveller's itinerary of 2-5 legs, random countries and days."""
+    legs = []
+    for i in range(rng.randrange(2, 6)):
+        arrive = dt.date.fromisoformat(random_day(rng))
+        legs.append({"id": str(i), "country": rng.choice(COUNTRIES), "arrive": str(arrive),
+                     "depart": str(arrive + dt.timedelta(days=rng.randrange(0, 20)))})  # fmt: skip
+    return {"itineraries": {"t": {"traveller": {"name": rng.choice(PEOPLE)}, "legs": legs}}}
+
+
 def request_for(kind: str, rng: random.Random) -> tuple[str, str, dict[str, object]]:
     if kind == "exposure":
         params = {"person": rng.choice(PEOPLE), "country": rng.choice(COUNTRIES),
@@ -52,13 +62,7 @@ def request_for(kind: str, rng: random.Random) -> tuple[str, str, dict[str, obje
         params = {"date": random_day(rng), "mode": rng.choice(["visit", "overflight"])}
         return "GET", f"/v1/people/{rng.choice(WORLD_PEOPLE)}/world", {"params": params}
     if kind == "itinerary":
-        legs = []
-        for i in range(rng.randrange(2, 6)):
-            arrive = dt.date.fromisoformat(random_day(rng))
-            legs.append({"id": str(i), "country": rng.choice(COUNTRIES), "arrive": str(arrive),
-                         "depart": str(arrive + dt.timedelta(days=rng.randrange(0, 20)))})  # fmt: skip
-        body = {"itineraries": {"t": {"traveller": {"name": rng.choice(PEOPLE)}, "legs": legs}}}
-        return "POST", "/v1/itineraries", {"json": body}
+        return "POST", "/v1/itineraries", {"json": itinerary_body(rng)}
     if kind == "batch":
         rows = ["id,person,country,arrive,depart"]
         for i in range(20):

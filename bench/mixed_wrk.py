@@ -19,7 +19,6 @@ Needs wrk (Debian: apt-get install wrk).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import random
@@ -34,7 +33,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.mixed import COUNTRIES, PEOPLE, WORLD_PEOPLE, random_day, start_server  # noqa: E402
+from bench.mixed import COUNTRIES, PEOPLE, WORLD_PEOPLE, itinerary_body, random_day, start_server  # noqa: E402
 
 CONNECTIONS = {"exposure": 45, "healthz": 6, "world": 5, "itinerary": 5, "batch": 3}
 HEALTHZ_PAUSE_MS = 50
@@ -89,13 +88,7 @@ def question(kind: str, rng: random.Random) -> tuple[str, str, str, str]:
         params = {"date": random_day(rng), "mode": rng.choice(["visit", "overflight"])}
         return "GET", f"/v1/people/{rng.choice(WORLD_PEOPLE)}/world?{urlencode(params)}", "", ""
     if kind == "itinerary":
-        legs = []
-        for i in range(rng.randrange(2, 6)):
-            arrive = dt.date.fromisoformat(random_day(rng))
-            legs.append({"id": str(i), "country": rng.choice(COUNTRIES), "arrive": str(arrive),
-                         "depart": str(arrive + dt.timedelta(days=rng.randrange(0, 20)))})  # fmt: skip
-        body = {"itineraries": {"t": {"traveller": {"name": rng.choice(PEOPLE)}, "legs": legs}}}
-        return "POST", "/v1/itineraries", "application/json", json.dumps(body)
+        return "POST", "/v1/itineraries", "application/json", json.dumps(itinerary_body(rng))
     if kind == "batch":
         rows = ["id,person,country,arrive,depart"]
         for i in range(20):
