@@ -22,7 +22,9 @@ import datetime as dt
 import io
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -107,8 +109,9 @@ class ColumnarRunner(BatchRunner):
         self._l_keys: dict[tuple[str, str], tuple[int, str, Any]] = {}
         self._located: dict[int, Any] = {}
         self._matches: dict[int, PersonMatch] = {}
-        # The templates made: TEMPLATE_KEY, exposure, obligation, t0..tN, d1..dN.
+        # The templates made: key, exposure, obligation, t0..tN, d1..dN (see _grown).
         self._table: pl.DataFrame | None = None
+        self._shape: _Shape | None = None
 
     # --- the stream -------------------------------------------------------------------------------
 
@@ -120,6 +123,7 @@ class ColumnarRunner(BatchRunner):
             self.fmt_out = fmt_out
             self._answers.clear()
             self._table = None
+            self._shape = None
         head = raw.read(self.small_bytes + 1) if self.small_bytes else b""
         if self.small_bytes and len(head) <= self.small_bytes:
             # The whole input is small: the row path (the reference), read as the CLI's
@@ -138,19 +142,28 @@ class ColumnarRunner(BatchRunner):
         else:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
             chunks = self._row_chunks(self.rows(text, fmt_in))
-        for frame in chunks:
-            limited = self._limit(frame)
-            if limited is None:
-                break
-            frame, stop = limited
-            data = self._answer_chunk(frame)
-            if stop is not None:
-                data += stop.encode()
-            if data or header:
-                yield header + data
-                header = b""
-            if stop is not None:
-                return
+        # Each block's lines are built (native code, the GIL released) on a second thread
+        # while the next block is prepared (mostly Python): one block in each hand at most.
+        with ThreadPoolExecutor(1, thread_name_prefix="batch-lines") as pool:
+            pending: deque[tuple[Future[bytes], str | None]] = deque()
+            for frame in chunks:
+                limited = self._limit(frame)
+                if limited is None:
+                    break
+                frame, stop = limited
+                pending.append((pool.submit(self._lines, self._prepared(frame)), stop))
+                if stop is not None:
+                    break
+                while len(pending) > 1:
+                    data = _output(pending.popleft())
+                    if data or header:
+                        yield header + data
+                        header = b""
+            while pending:
+                data = _output(pending.popleft())
+                if data or header:
+                    yield header + data
+                    header = b""
         if header:
             yield header
 
@@ -282,6 +295,13 @@ class ColumnarRunner(BatchRunner):
     # --- answering --------------------------------------------------------------------------------
 
     def _answer_chunk(self, frame: pl.DataFrame) -> bytes:
+        """A block's output bytes (both halves of the work, one after the other)."""
+        return self._lines(self._prepared(frame))
+
+    def _prepared(self, frame: pl.DataFrame) -> _Block:
+        """What a block's lines are made of: its rows checked, resolved and templated, and the
+        row path's lines for the rows it answers. The Python half of the work; ``_lines``, the
+        native half, can run on another thread meanwhile."""
         stats = self.stats
         stats.rows += frame.height
         fmt = self.fmt_out
@@ -305,11 +325,7 @@ class ColumnarRunner(BatchRunner):
             answer = self.answer(tuple(values))
             self.count(answer)
             lines.append(_render(row_number, ident, answer, fmt))
-        line = self._fast_line(frame)
-        out = frame.select(line.alias("line"))["line"]
-        if positions:
-            out = out.scatter(positions, lines)
-        return out.str.join("").cast(pl.Binary).item() if out.len() else b""
+        return _Block(frame, positions, lines, self._template_shape(), fmt)
 
     def _resolved(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Each distinct name and place resolved once per batch: a number for the person
@@ -436,90 +452,175 @@ class ColumnarRunner(BatchRunner):
         return self._search
 
     def _templated(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Legs inside one interval get their template: one per distinct (person matched,
-        place, mode, interval) in the batch, made by the row path's own ``_leg`` and kept in a
-        table that every block joins (only new keys cost Python work)."""
-        frame = frame.with_row_index("pos")
-        keys = frame.filter(pl.col("fast")).group_by(*TEMPLATE_KEY).agg(pl.col("first").min())
-        table = self._table
-        if table is not None:
-            keys = keys.join(table.select(TEMPLATE_KEY), on=TEMPLATE_KEY, how="anti")
-        if keys.height:
+        """Legs inside one interval get their template (``tid``, its row in the table): one
+        per distinct (person matched, place, mode, interval) in the batch, made by the row
+        path's own ``_leg`` and kept in a table that every block looks up by one packed integer
+        key (only new keys cost Python work)."""
+        mode = pl.col("mode").replace_strict(_MODE_CODE, default=len(MODES), return_dtype=pl.Int64)
+        key = ((pl.col("who") * (1 << _LOC_BITS) + pl.col("loc")) * (1 << _MODE_BITS) + mode) * (
+            1 << _I_BITS
+        ) + pl.col("i")
+        frame = frame.with_row_index("pos").with_columns(
+            fast=pl.col("fast")
+            & (pl.col("i") < (1 << _I_BITS))
+            & (pl.col("who") < (1 << _LOC_BITS))
+            & (pl.col("loc") < (1 << _LOC_BITS))
+        )
+        frame = frame.with_columns(key=pl.when(pl.col("fast")).then(key))
+        frame = frame.with_columns(tid=self._tids(frame["key"]))
+        new = frame.filter(pl.col("fast") & pl.col("tid").is_null())
+        if new.height:
+            keys = new.group_by("key").agg(
+                pl.col("who", "loc", "mode").first(), pl.col("first").min()
+            )
             made: list[Template] = []
-            for who, loc, mode, _i, first in keys.iter_rows():
+            for _key, who, loc, mode_name, first in keys.iter_rows():
                 where, located = self._located[loc]
                 answer = self._leg(
-                    self._matches[who], where, located, first, first, mode, ARRIVE, DEPART
+                    self._matches[who], where, located, first, first, mode_name, ARRIVE, DEPART
                 )
                 made.append(Template.of(answer))
-            table = self._table = _grown(table, keys.drop("first"), made)
-        if table is None:
-            return frame.with_columns(
-                exposure=pl.lit(None, dtype=pl.String),
-                obligation=pl.lit(None, dtype=pl.Boolean),
-                t0=pl.lit(None, dtype=pl.String),
+            self._table = _grown(self._table, keys.select("key"), made)
+            self._shape = None
+            frame = frame.with_columns(tid=self._tids(frame["key"]))
+        table = self._table
+        if table is not None:
+            counts = (
+                table.select("exposure", "obligation")[frame.filter(pl.col("fast"))["tid"]]
+                .group_by("exposure")
+                .agg(pl.len(), pl.col("obligation").sum())
             )
-        frame = frame.join(table, on=TEMPLATE_KEY, how="left", maintain_order="left")
-        counts = (
-            frame.filter(pl.col("fast"))
-            .group_by("exposure")
-            .agg(pl.len(), pl.col("obligation").sum())
-        )
-        for level, n, obligations in counts.iter_rows():
-            if level is not None:
-                self.stats.by_exposure[level] = self.stats.by_exposure.get(level, 0) + n
-                self.stats.obligations += obligations
+            for level, n, obligations in counts.iter_rows():
+                if level is not None:
+                    self.stats.by_exposure[level] = self.stats.by_exposure.get(level, 0) + n
+                    self.stats.obligations += obligations
         return frame
 
-    def _fast_line(self, frame: pl.DataFrame) -> pl.Expr:
-        """A fast row's output line: row number, id, and its template with the dates in."""
+    def _tids(self, key: pl.Series) -> pl.Series:
+        """Each key's row in the template table (null: none yet, or not a fast row)."""
+        index = self._template_shape().index
+        if index is None:
+            return pl.Series("tid", [None] * key.len(), dtype=pl.UInt32)
+        return key.to_frame().join(index, on="key", how="left", maintain_order="left")["tid"]
+
+    def _template_shape(self) -> _Shape:
+        """What the line builder needs of the template table, once per version of it."""
+        if self._shape is None:
+            table = self._table
+            if table is None:
+                self._shape = _Shape(None, None, (), ())
+            else:
+                width = _width(table)
+                texts = [f"t{k}" for k in range(width + 1)]
+                days = [f"d{k}" for k in range(1, width + 1)]
+                empty = table.select(pl.col(texts).str.len_bytes().max() == 0).row(0)
+                kinds = table.select(pl.col(days).unique().implode()).row(0)
+                self._shape = _Shape(
+                    table.select("key").with_row_index("tid"),
+                    table.select(*texts, *days),
+                    tuple(bool(e) for e in empty),
+                    tuple(tuple(sorted(k)) for k in kinds),
+                )
+        return self._shape
+
+    @staticmethod
+    def _lines(block: _Block) -> bytes:
+        """The block's output: each fast row's line is its row number and id, then its
+        template's pieces with the leg's dates between them; each other row's line is the row
+        path's, put in its place. All pieces of all lines are laid out row by row in one
+        column and joined once (a many-column ``concat_str`` per row copies each line several
+        times)."""
+        frame, shape = block.frame, block.shape
+        if not frame.height:
+            return b""
+        prefix = frame.select(_prefix(frame, block.fmt).alias("line")).to_series()
+        if block.positions:
+            prefix = prefix.scatter(block.positions, block.lines)
+        if shape.texts is None or not frame["fast"].any():
+            return prefix.str.join("").cast(pl.Binary).item()  # type: ignore[no-any-return]
+        fast = pl.col("fast")
         arrive = pl.col("arrive")
         depart = pl.when(pl.col("depart") == "").then(arrive).otherwise(pl.col("depart"))
-        table = self._table
-        pieces: list[pl.Expr] = [pl.col("t0")]
-        for k in range(1, _width(table) + 1):
-            kinds = table[f"d{k}"].unique().to_list() if table is not None else []
-            if kinds == [1] or kinds == [2]:  # the same date there in every template
-                pieces.append(arrive if kinds == [1] else depart)
-            else:
+        pieces: list[pl.Expr] = []
+        for k, empty in enumerate(shape.empty):
+            if k:
+                kinds = shape.kinds[k - 1]
                 day = pl.col(f"d{k}")
-                pieces.append(
-                    pl.when(day == 1).then(arrive).when(day == 2).then(depart).otherwise(pl.lit(""))
-                )
-            pieces.append(pl.col(f"t{k}"))
-        tail = pl.concat_str(pieces)
-        ident = pl.col("id")
-        if self.fmt_out == "ndjson":
-            plain = ident.str.contains(_JSON_PLAIN)
-            odd = frame.filter(pl.col("fast") & ~ident.str.contains(_JSON_PLAIN))
-            # Ids beyond printable ASCII (rare) are escaped by the json module, as the row path.
-            escaped = pl.Series(
-                "id_json", [json.dumps(t, ensure_ascii=False) for t in odd["id"].to_list()]
+                if kinds == (1,):  # the same date there in every template
+                    pieces.append(pl.when(fast).then(arrive).alias(f"h{k}"))
+                elif kinds == (2,):
+                    pieces.append(pl.when(fast).then(depart).alias(f"h{k}"))
+                elif kinds != (0,):
+                    hole = pl.when(day == 1).then(arrive).when(day == 2).then(depart)
+                    pieces.append(hole.alias(f"h{k}"))
+            if not empty:
+                pieces.append(pl.col(f"t{k}"))
+        gathered = shape.texts[frame["tid"]]
+        columns = frame.select("arrive", "depart", "fast").hstack(gathered).select(pieces)
+        rows, width = frame.height, 1 + columns.width
+        laid = pl.concat([prefix, *columns.get_columns()], rechunk=True)
+        at = pl.int_range(0, rows * width, dtype=pl.Int64)
+        order = pl.select((at % width) * rows + at // width).to_series()
+        return laid.gather(order).str.join("").cast(pl.Binary).item()  # type: ignore[no-any-return]
+
+
+def _prefix(frame: pl.DataFrame, fmt: Format) -> pl.Expr:
+    """A fast row's line up to its template: row number and id."""
+    ident = pl.col("id")
+    if fmt == "ndjson":
+        plain = ident.str.contains(_JSON_PLAIN)
+        odd = frame.filter(pl.col("fast") & ~ident.str.contains(_JSON_PLAIN))
+        quoted = pl.concat_str(pl.lit('"'), ident, pl.lit('"'))
+        if odd.height:
+            # Ids beyond printable ASCII (rare) are escaped by the json module, as the row
+            # path escapes them.
+            ids = odd["id"].to_list()
+            mapping = {t: json.dumps(t, ensure_ascii=False) for t in ids}
+            quoted = (
+                pl.when(plain).then(quoted).otherwise(ident.replace_strict(mapping, default=""))
             )
-            quoted = pl.concat_str(pl.lit('"'), ident, pl.lit('"'))
-            if odd.height:
-                mapping = dict(zip(odd["id"].to_list(), escaped.to_list(), strict=True))
-                quoted = (
-                    pl.when(plain).then(quoted).otherwise(ident.replace_strict(mapping, default=""))
-                )
-            return pl.concat_str(
-                pl.lit('{"row":'), pl.col("row").cast(pl.String), pl.lit(',"id":'), quoted,
-                pl.lit(","), tail,
-            )  # fmt: skip
-        quoted = pl.concat_str(
-            pl.lit('"'), ident.str.replace_all('"', '""', literal=True), pl.lit('"')
-        )
-        ident_csv = pl.when(ident.str.contains(_CSV_SPECIAL)).then(quoted).otherwise(ident)
         return pl.concat_str(
-            pl.col("row").cast(pl.String), pl.lit(","), ident_csv, pl.lit(","), tail
+            pl.lit('{"row":'), pl.col("row").cast(pl.String), pl.lit(',"id":'), quoted, pl.lit(",")
         )
+    quoted = pl.concat_str(pl.lit('"'), ident.str.replace_all('"', '""', literal=True), pl.lit('"'))
+    ident_csv = pl.when(ident.str.contains(_CSV_SPECIAL)).then(quoted).otherwise(ident)
+    return pl.concat_str(pl.col("row").cast(pl.String), pl.lit(","), ident_csv, pl.lit(","))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The template table as the line builder reads it: ``index`` (key -> tid), ``texts``
+    (t0..tN, d1..dN), which text columns are empty in every template and which dates each
+    gap holds across the templates (1 arrive, 2 depart, 0 none)."""
+
+    index: pl.DataFrame | None
+    texts: pl.DataFrame | None
+    empty: tuple[bool, ...]
+    kinds: tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A block ready for ``ColumnarRunner._lines``: its rows, where the row path's lines go
+    and what they are, and the template table as it was when the block was templated."""
+
+    frame: pl.DataFrame
+    positions: list[int]
+    lines: list[str]
+    shape: _Shape
+    fmt: Format
 
 
 _ORDINAL_1900 = dt.date(1900, 1, 1).toordinal()
 _DATES = re.compile(f"({ARRIVE}|{DEPART})")
 
 
-TEMPLATE_KEY = ["who", "loc", "mode", "i"]
+#: A template's key packs (who, loc, mode, i) into one integer: who and loc are numbered per
+#: batch (fewer than 2**20: the keys are dropped past 4 * TEMPLATE_LIMIT), i counts change dates.
+_LOC_BITS = 20
+_MODE_BITS = 2
+_I_BITS = 20
+_MODE_CODE = {mode: code for code, mode in enumerate(MODES)}
 
 
 def _width(table: pl.DataFrame | None) -> int:
@@ -590,6 +691,13 @@ class _Prefixed(io.RawIOBase):
         data = self._rest.read1(len(buffer))  # type: ignore[attr-defined]
         buffer[: len(data)] = data
         return len(data)
+
+
+def _output(done: tuple[Future[bytes], str | None]) -> bytes:
+    """A block's bytes, and the record that says the batch stopped after it, if it did."""
+    future, stop = done
+    data = future.result()
+    return data + stop.encode() if stop is not None else data
 
 
 def _polars_csv(block: bytes, width: int) -> pl.DataFrame | None:

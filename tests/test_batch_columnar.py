@@ -233,13 +233,13 @@ def test_a_small_input_is_answered_row_by_row_and_a_large_one_by_columns(
     large = as_csv(legs(2_000, seed=22))
     assert len(small.encode()) <= 32 << 10 < len(large.encode())
     calls: list[int] = []
-    engine = ColumnarRunner._answer_chunk
+    engine = ColumnarRunner._prepared
 
-    def counted(self: ColumnarRunner, frame: Any) -> bytes:
+    def counted(self: ColumnarRunner, frame: Any) -> Any:
         calls.append(frame.height)
         return engine(self, frame)
 
-    monkeypatch.setattr(ColumnarRunner, "_answer_chunk", counted)
+    monkeypatch.setattr(ColumnarRunner, "_prepared", counted)
     for text in (small, large):
         for fmt_out in ("csv", "ndjson"):
             reference = "".join(
