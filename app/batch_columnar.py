@@ -21,12 +21,14 @@ import csv
 import datetime as dt
 import io
 import json
+import queue
 import re
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import polars as pl
 
@@ -46,9 +48,11 @@ from app.itinerary import MAX_STAY_DAYS, boundaries
 from app.resolve.people import MAX_NAME, PersonMatch
 from app.types import DATE_MAX, DATE_MIN
 
-#: Bytes of CSV read per block (about 12,000 legs of 64 bytes; their answers are about 8 MB):
-#: larger blocks are a little faster but raise the peak memory (1 MB: about 290 MB at 1M legs).
-BLOCK_BYTES = 768 << 10
+#: Bytes of CSV read per block (about 10,000 legs of 64 bytes; their answers are about 7 MB).
+#: Three blocks are in hand at once (one read ahead, one prepared, one whose lines are built):
+#: larger blocks are a little faster but raise the peak memory (768 KB: 280-298 MB at 1M legs,
+#: 640 KB: about 262 MB, 512 KB: about 250 MB).
+BLOCK_BYTES = 640 << 10
 #: An input of at most this many bytes (an itinerary, an API call of a few hundred rows) is
 #: answered row by row: same bytes, and the columnar engine's fixed cost per block is larger than
 #: the rows' own (20 rows: about 28 ms of CPU columnar, 5 ms row by row; docs/benchmarks.md).
@@ -77,6 +81,7 @@ _DAY_BITS = 17
 _NO_PERSON = "\x00"  # a join key for "no person matched" (Polars joins skip nulls)
 #: (row number, id, the row's fields or why the reader refused it)
 Row = tuple[int, str, tuple[str, ...] | str]
+_T = TypeVar("_T")
 
 
 class ColumnarRunner(BatchRunner):
@@ -142,11 +147,16 @@ class ColumnarRunner(BatchRunner):
         else:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
             chunks = self._row_chunks(self.rows(text, fmt_in))
+        checked: Iterator[pl.DataFrame] = map(_checked, chunks)
+        if self.max_rows is None:
+            # Read, parsed and checked on a thread of its own, a block ahead. Not under a row
+            # limit: there the next block's size depends on the rows answered so far.
+            checked = _ahead(checked)
         # Each block's lines are built (native code, the GIL released) on a second thread
         # while the next block is prepared (mostly Python): one block in each hand at most.
         with ThreadPoolExecutor(1, thread_name_prefix="batch-lines") as pool:
             pending: deque[tuple[Future[bytes], str | None]] = deque()
-            for frame in chunks:
+            for frame in checked:
                 limited = self._limit(frame)
                 if limited is None:
                     break
@@ -296,19 +306,18 @@ class ColumnarRunner(BatchRunner):
 
     def _answer_chunk(self, frame: pl.DataFrame) -> bytes:
         """A block's output bytes (both halves of the work, one after the other)."""
-        return self._lines(self._prepared(frame))
+        return self._lines(self._prepared(_checked(frame)))
 
     def _prepared(self, frame: pl.DataFrame) -> _Block:
-        """What a block's lines are made of: its rows checked, resolved and templated, and the
-        row path's lines for the rows it answers. The Python half of the work; ``_lines``, the
-        native half, can run on another thread meanwhile."""
+        """What a block's lines are made of: its rows (checked by ``_checked``) resolved and
+        templated, and the row path's lines for the rows it answers. The Python half of the
+        work; ``_lines``, the native half, can run on another thread meanwhile."""
         stats = self.stats
         stats.rows += frame.height
         fmt = self.fmt_out
         made = self._table.height if self._table is not None else 0
         if made > TEMPLATE_LIMIT or len(self._p_keys) + len(self._l_keys) > 4 * TEMPLATE_LIMIT:
             self._forget()
-        frame = _checked(frame)
         frame = self._resolved(frame)
         frame = self._intervals_of(frame)
         frame = self._templated(frame)
@@ -325,7 +334,8 @@ class ColumnarRunner(BatchRunner):
             answer = self.answer(tuple(values))
             self.count(answer)
             lines.append(_render(row_number, ident, answer, fmt))
-        return _Block(frame, positions, lines, self._template_shape(), fmt)
+        kept = frame.select("row", "id", "arrive", "depart", "fast", "tid")
+        return _Block(kept, positions, lines, self._template_shape(), fmt)
 
     def _resolved(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Each distinct name and place resolved once per batch: a number for the person
@@ -557,11 +567,15 @@ class ColumnarRunner(BatchRunner):
                 pieces.append(pl.col(f"t{k}"))
         gathered = shape.texts[frame["tid"]]
         columns = frame.select("arrive", "depart", "fast").hstack(gathered).select(pieces)
+        del gathered  # each step's input is let go of as soon as it is used: flat memory
         rows, width = frame.height, 1 + columns.width
         laid = pl.concat([prefix, *columns.get_columns()], rechunk=True)
+        del prefix, columns
         at = pl.int_range(0, rows * width, dtype=pl.Int64)
-        order = pl.select((at % width) * rows + at // width).to_series()
-        return laid.gather(order).str.join("").cast(pl.Binary).item()  # type: ignore[no-any-return]
+        laid = laid.gather(pl.select((at % width) * rows + at // width).to_series())
+        joined = laid.str.join("").cast(pl.Binary)
+        del laid
+        return joined.item()  # type: ignore[no-any-return]
 
 
 def _prefix(frame: pl.DataFrame, fmt: Format) -> pl.Expr:
@@ -693,6 +707,46 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
+def _ahead(items: Iterator[_T]) -> Iterator[_T]:
+    """The items of an iterator, made on a thread of their own one ahead of the consumer (the
+    work is mostly native code that releases the GIL). The thread stops when the consumer
+    does, and an error in it is raised in the consumer."""
+    ready: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((False, None))
+        except BaseException as exc:  # raised again in the consumer
+            put((False, exc))
+
+    thread = threading.Thread(target=produce, name="batch-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = ready.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _output(done: tuple[Future[bytes], str | None]) -> bytes:
     """A block's bytes, and the record that says the batch stopped after it, if it did."""
     future, stop = done
@@ -707,7 +761,7 @@ def _polars_csv(block: bytes, width: int) -> pl.DataFrame | None:
     if (
         b'"' in block
         or b"\x00" in block
-        or block.count(b"\r") != block.count(b"\r\n")
+        or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n"))
         or block.startswith((b"\n", b"\r\n"))
         or b"\n\n" in block
         or b"\n\r\n" in block
@@ -723,9 +777,7 @@ def _polars_csv(block: bytes, width: int) -> pl.DataFrame | None:
         frame = pl.read_csv(
             block,
             has_header=False,
-            new_columns=[f"c{i}" for i in range(width)],
-            schema_overrides=[pl.String] * width,
-            infer_schema=False,
+            schema={f"c{i}": pl.String for i in range(width)},
             truncate_ragged_lines=True,
             quote_char=None,
         )
@@ -734,8 +786,9 @@ def _polars_csv(block: bytes, width: int) -> pl.DataFrame | None:
     if frame.height != lines or frame.width != width:
         return None
     limit = csv.field_size_limit()
-    if len(block) > limit and any(
-        frame.select(pl.col(c).str.len_bytes().max() > limit).item() for c in frame.columns
+    if (
+        len(block) > limit
+        and frame.select(pl.max_horizontal(pl.all().str.len_bytes().max()) > limit).item()
     ):
         return None
     return frame
