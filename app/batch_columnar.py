@@ -114,6 +114,10 @@ class ColumnarRunner(BatchRunner):
         self._l_keys: dict[tuple[str, str], tuple[int, str, Any]] = {}
         self._located: dict[int, Any] = {}
         self._matches: dict[int, PersonMatch] = {}
+        # The first number given to a person matched by an alias, and to a country named
+        # without a place: other spellings of the same take the same number.
+        self._same_person: dict[tuple[str, str | None, str], int] = {}
+        self._same_place: dict[str, int] = {}
         # The templates made: key, exposure, obligation, t0..tN, d1..dN (see _grown).
         self._table: pl.DataFrame | None = None
         self._shape: _Shape | None = None
@@ -273,7 +277,7 @@ class ColumnarRunner(BatchRunner):
             block = raw.read(self.block_bytes)
             if block and not block.endswith(b"\n"):
                 block += raw.readline()
-        while block.count(b'"') % 2:
+        while b'"' in block and block.count(b'"') % 2:
             more = raw.readline()
             if not more:
                 break
@@ -357,7 +361,12 @@ class ColumnarRunner(BatchRunner):
                     found = (-1, _NO_PERSON, None)  # answered by the row path
                 else:
                     who = len(self._p_keys)
-                    self._matches[who] = match
+                    if match.person is not None:
+                        # Spellings that match the same person by the same alias, as surely,
+                        # share their templates (the answer shows the person and the alias).
+                        alike = (match.person.id, match.matched, match.level)
+                        who = self._same_person.setdefault(alike, who)
+                    self._matches.setdefault(who, match)
                     found = (who, match.person.id if match.person else _NO_PERSON, match)
                 self._p_keys[key] = found
             p_who.append(found[0])
@@ -377,8 +386,13 @@ class ColumnarRunner(BatchRunner):
                     found2 = (-1, "", None)
                 else:
                     loc = len(self._l_keys)
-                    self._located[loc] = located
                     where = located[0]
+                    if located[1] is None:
+                        # Names of one country (UK, United Kingdom) share their templates.
+                        same = self._same_place.setdefault(where.iso3, loc)
+                        if same != loc and self._located[same][0] == where:
+                            loc = same
+                    self._located.setdefault(loc, located)
                     geo = f"{where.iso3}|{where.area.id}" if where.area else where.iso3
                     found2 = (loc, geo, located)
                 self._l_keys[key2] = found2
