@@ -29,6 +29,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, TextIO
 
 from app.checks import CANDIDATES_SHOWN, Checker, severity, short, taken_as, uncertainty
@@ -707,6 +708,7 @@ def _place_json(located: PlaceMatch | None) -> str:
     )
 
 
+@lru_cache(maxsize=4096)  # a batch's bad rows repeat a few messages (an Answer is frozen)
 def _error(message: str, where: str | None, fmt: Format) -> Answer:
     if fmt == "csv":
         cells = ["error", *([""] * 12), message, where or "", "", "", "", "", "", ""]
