@@ -781,11 +781,6 @@ def _polars_csv(block: bytes, width: int) -> pl.DataFrame | None:
         or b"\n\r\n" in block
     ):
         return None
-    if not block.isascii():
-        try:
-            block.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
     lines = block.count(b"\n") + (not block.endswith(b"\n"))
     try:
         frame = pl.read_csv(
@@ -795,7 +790,7 @@ def _polars_csv(block: bytes, width: int) -> pl.DataFrame | None:
             truncate_ragged_lines=True,
             quote_char=None,
         )
-    except pl.exceptions.PolarsError:
+    except pl.exceptions.PolarsError:  # among them text that is not UTF-8, as Python judges it
         return None
     if frame.height != lines or frame.width != width:
         return None

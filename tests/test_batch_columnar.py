@@ -108,6 +108,28 @@ def test_columnar_equals_the_row_path_with_quotes_blank_lines_and_broken_rows(
     assert_same(*both(checker, "".join(lines), "csv", "csv"))
 
 
+def test_text_that_is_not_utf8_reads_as_the_row_path_reads_it(checker: Checker) -> None:
+    """Bytes that are not UTF-8 (in a name, in a column the batch does not use, in a field past
+    the header's width) are read with replacement characters, as the row path reads them."""
+    text = as_csv(legs(2_000, seed=19))
+    lines = text.encode().splitlines(keepends=True)
+    lines[0] = lines[0].rstrip(b"\r\n") + b",note\r\n"
+    lines[300] = b"u1,Put\xffin,Mongolia,2024-09-03,,visit,,\r\n"
+    lines[700] = b"u2,Putin,Mongolia,2024-09-03,,visit,,caf\xe9\r\n"
+    lines[900] = b"u3,Putin,Mongolia,2024-09-03,,visit,,,\xed\xa0\x80\r\n"
+    data = b"".join(lines)
+    for fmt_out in ("ndjson", "csv"):
+        text_in = io.TextIOWrapper(
+            io.BytesIO(data), encoding="utf-8-sig", errors="replace", newline=""
+        )
+        reference = "".join(BatchRunner(checker).run(text_in, "csv", fmt_out))
+        raw = io.BufferedReader(io.BytesIO(data))
+        runner = ColumnarRunner(checker, small_bytes=0, block_bytes=16 << 10)
+        got = b"".join(runner.stream(raw, "csv", fmt_out)).decode()
+        assert all(f"u{i}" in reference for i in (1, 2, 3))
+        assert_same(reference, got)
+
+
 def test_the_summary_counts_agree(checker: Checker) -> None:
     text = as_csv(legs(5_000, seed=14))
     reference = BatchRunner(checker)
