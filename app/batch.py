@@ -369,9 +369,7 @@ class BatchRunner:
                 start = first if k == i else bounds[k - 1]
                 end = last if k == j else bounds[k] - ONE_DAY
                 interval = self._interval(match, country, mode, k, start)
-                # The stay's own ends as given (so that a template's stand-ins stay in).
-                start_iso = first_iso if k == i else start.isoformat()
-                pieces.append((start_iso, last_iso if k == j else end.isoformat(), interval))
+                pieces.append((start.isoformat(), end.isoformat(), interval))
             # The worst segment; among equals the earliest (max keeps the first it meets).
             w_start, w_end, worst = max(
                 pieces, key=lambda p: (RANK[p[2].exposure], p[2].obligation)

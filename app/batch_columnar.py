@@ -8,15 +8,11 @@ NDJSON) by the row path's own readers (the csv and json modules, so their rules 
 Then, per block: dates, modes and lengths are checked as columns; each distinct name and each
 distinct country or place is resolved once per batch; a binary search on the sorted change dates
 of every (person, country) gives each leg the interval between change dates it starts and ends
-in; each distinct (person, place, mode, first and last interval) is answered once, through the
-Checker (durable-rules), by the row path's own ``BatchRunner._leg``, as a template with the leg's
-dates left open; and each output line is the template with the leg's row number, id and dates
-spliced in, written as bytes. Every other row (a bad row, a name with several candidates) is
-answered by the row path itself, in place.
-
-Three threads share the work, a block each: one reads, parses and checks the next block, one
-(this generator's) resolves and templates a block (mostly Python), and one builds the lines of
-the block before (native code, which releases the GIL).
+in; each distinct (person, place, mode, interval) is answered once, through the Checker
+(durable-rules), by the row path's own ``BatchRunner._leg``, as a template with the leg's dates
+left open; and each output line is the template with the leg's row number, id and dates spliced
+in, written as bytes. Every other row (a bad row, a stay across a change date, a name with
+several candidates) is answered by the row path itself, in place.
 """
 
 from __future__ import annotations
@@ -457,7 +453,7 @@ class ColumnarRunner(BatchRunner):
         frame = frame.with_columns(
             i=interval.gather(at_first.clip(0)), j=interval.gather(at_last.clip(0))
         )
-        return frame.with_columns(fast=pl.col("ok"))
+        return frame.with_columns(fast=pl.col("ok") & (pl.col("i") == pl.col("j")))
 
     def _search_keys(self) -> tuple[pl.Series, pl.Series]:
         """(pair, day) keys sorted, and the interval each starts: the pair's own key at day 0
@@ -480,21 +476,17 @@ class ColumnarRunner(BatchRunner):
         return self._search
 
     def _templated(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Each leg gets its template (``tid``, its row in the table): one per distinct
-        (person matched, place, mode, interval it starts in, interval it ends in) in the batch,
-        made by the row path's own ``_leg`` with the leg's dates left open (the change dates
-        inside a longer stay are the same for every leg of the key) and kept in a table that
-        every block looks up by one packed integer key (only new keys cost Python work)."""
+        """Legs inside one interval get their template (``tid``, its row in the table): one
+        per distinct (person matched, place, mode, interval) in the batch, made by the row
+        path's own ``_leg`` and kept in a table that every block looks up by one packed integer
+        key (only new keys cost Python work)."""
         mode = pl.col("mode").replace_strict(_MODE_CODE, default=len(MODES), return_dtype=pl.Int64)
-        span = pl.col("j") - pl.col("i")
-        key = pl.col("who") * (1 << _LOC_BITS) + pl.col("loc")
-        key = ((key * (1 << _MODE_BITS) + mode) * (1 << _I_BITS) + pl.col("i")) * (
+        key = ((pl.col("who") * (1 << _LOC_BITS) + pl.col("loc")) * (1 << _MODE_BITS) + mode) * (
             1 << _I_BITS
-        ) + span
+        ) + pl.col("i")
         frame = frame.with_row_index("pos").with_columns(
             fast=pl.col("fast")
             & (pl.col("i") < (1 << _I_BITS))
-            & (span < (1 << _I_BITS))
             & (pl.col("who") < (1 << _LOC_BITS))
             & (pl.col("loc") < (1 << _LOC_BITS))
         )
@@ -502,12 +494,14 @@ class ColumnarRunner(BatchRunner):
         frame = frame.with_columns(tid=self._tids(frame["key"]))
         new = frame.filter(pl.col("fast") & pl.col("tid").is_null())
         if new.height:
-            keys = new.group_by("key").agg(pl.col("who", "loc", "mode", "first", "last").first())
+            keys = new.group_by("key").agg(
+                pl.col("who", "loc", "mode").first(), pl.col("first").min()
+            )
             made: list[Template] = []
-            for _key, who, loc, mode_name, first, last in keys.iter_rows():
+            for _key, who, loc, mode_name, first in keys.iter_rows():
                 where, located = self._located[loc]
                 answer = self._leg(
-                    self._matches[who], where, located, first, last, mode_name, ARRIVE, DEPART
+                    self._matches[who], where, located, first, first, mode_name, ARRIVE, DEPART
                 )
                 made.append(Template.of(answer))
             self._table = _grown(self._table, keys.select("key"), made)
@@ -649,12 +643,11 @@ _ORDINAL_1900 = dt.date(1900, 1, 1).toordinal()
 _DATES = re.compile(f"({ARRIVE}|{DEPART})")
 
 
-#: A template's key packs (who, loc, mode, i, j - i) into one integer: who and loc are numbered
-#: per batch (fewer than 2**18: the keys are dropped past 4 * TEMPLATE_LIMIT), i and j count
-#: change dates (a row past these bounds goes to the row path).
-_LOC_BITS = 18
+#: A template's key packs (who, loc, mode, i) into one integer: who and loc are numbered per
+#: batch (fewer than 2**20: the keys are dropped past 4 * TEMPLATE_LIMIT), i counts change dates.
+_LOC_BITS = 20
 _MODE_BITS = 2
-_I_BITS = 12
+_I_BITS = 20
 _MODE_CODE = {mode: code for code, mode in enumerate(MODES)}
 
 
