@@ -13,6 +13,10 @@ in; each distinct (person, place, mode, interval) is answered once, through the 
 left open; and each output line is the template with the leg's row number, id and dates spliced
 in, written as bytes. Every other row (a bad row, a stay across a change date, a name with
 several candidates) is answered by the row path itself, in place.
+
+Three threads share the work, a block each: one reads, parses and checks the next block, one
+(this generator's) resolves and templates a block (mostly Python), and one builds the lines of
+the block before (native code, which releases the GIL).
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def batch(
     birth_date, nationality, place (an airport code or a city, instead of country). Exit code 0
     even when rows have errors (they are records in the output); 2 when the input cannot be read
     (including a CSV header without the required columns). Answered on the columnar path
-    (Polars, blocks of about 12,000 legs, flat memory); --row-path runs the reference.
+    (Polars, blocks of about 10,000 legs, flat memory); --row-path runs the reference.
     """
     import gc
     import sys
