@@ -230,6 +230,12 @@ class Checker:
         self.contested: tuple[ContestedFact, ...] = tuple(contested_facts(snapshot))
         self._alternate: dict[tuple[str, str, int], Snapshot] = {}
         self.world = WorldViews(self)
+        #: What holds between two change dates for (person id, iso3, area id, mode, interval),
+        #: rendered for batch rows (app.batch.Interval): the same in every batch of this
+        #: generation, so kept here, not per batch (a 20-row batch is then look-ups, not 20
+        #: evaluations). Bounded in app.batch; written by several threads, each value computed
+        #: in full before it is stored (a race computes one twice, never half of one).
+        self.leg_intervals: dict[tuple[str | None, str, str | None, str, int], Any] = {}
         self._places: PlaceResolver | None = None
         self._places_lock = threading.Lock()
 
