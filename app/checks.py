@@ -406,17 +406,37 @@ class Checker:
         if template is None:
             if cached_only:
                 return None
-            verdict = self.check(
-                person, country, day, mode, birth_date=birth_date, nationality=nationality
-            )
-            template = (
-                verdict.model_copy(update={"decision_id": DECISION_PLACEHOLDER})
-                .model_dump_json()
-                .encode()
-            )
+            template = self._verdict_json(person, country, day, mode, birth_date, nationality)
             self.answers.store(question, day, today, template)
+            other = self.answers.partner(question, day)
+            if other is not None:  # confirm the interval's new template now (app/answers.py)
+                self.answers.store(
+                    question,
+                    other,
+                    today,
+                    self._verdict_json(person, country, other, mode, birth_date, nationality),
+                )
         content = template.replace(DECISION_PLACEHOLDER.encode(), decision_id.encode(), 1)
         return content, decision_id, template
+
+    def _verdict_json(
+        self,
+        person: str,
+        country: str,
+        day: dt.date,
+        mode: Mode,
+        birth_date: dt.date | None,
+        nationality: str | None,
+    ) -> bytes:
+        """The Verdict's JSON computed in full, DECISION_PLACEHOLDER for its decision id."""
+        verdict = self.check(
+            person, country, day, mode, birth_date=birth_date, nationality=nationality
+        )
+        return (
+            verdict.model_copy(update={"decision_id": DECISION_PLACEHOLDER})
+            .model_dump_json()
+            .encode()
+        )
 
     def check(
         self,

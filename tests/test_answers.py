@@ -90,34 +90,58 @@ def test_a_template_is_served_only_after_another_day_confirmed_it(
 ) -> None:
     checker = Checker(snapshot, rulebook)
     checker.today = lambda: TODAY
+    answers = checker.answers
     question = ("Putin", "Japan", "visit", None, None)
-    first, second = dt.date(2024, 5, 1), dt.date(2024, 5, 2)
-    checker.check_json("Putin", "Japan", first)
-    assert checker.answers.lookup(question, second, TODAY) is None  # made, not yet confirmed
-    checker.check_json("Putin", "Japan", second)
-    third = checker.answers.lookup(question, dt.date(2024, 5, 3), TODAY)
-    assert third is not None
-    assert third == reference(checker, "Putin", "Japan", dt.date(2024, 5, 3), "visit")
+    first, second, third = dt.date(2024, 5, 1), dt.date(2024, 5, 2), dt.date(2024, 5, 3)
+    answers.store(question, first, TODAY, reference(checker, "Putin", "Japan", first, "visit"))
+    assert answers.lookup(question, second, TODAY) is None  # made, not yet confirmed
+    answers.store(question, second, TODAY, reference(checker, "Putin", "Japan", second, "visit"))
+    found = answers.lookup(question, third, TODAY)
+    assert found is not None
+    assert found == reference(checker, "Putin", "Japan", third, "visit")
+
+
+def test_an_intervals_first_miss_confirms_its_template(
+    snapshot: Snapshot, rulebook: Rulebook
+) -> None:
+    # The call that makes a template also computes a neighbouring day of the interval and
+    # compares: the next question in the interval is a look-up, not a second computation.
+    checker = Checker(snapshot, rulebook)
+    checker.today = lambda: TODAY
+    question = ("Putin", "Japan", "visit", None, None)
+    checker.check_json("Putin", "Japan", dt.date(2024, 5, 1))
+    assert checker.answers.confirmed == 1
+    later = dt.date(2024, 8, 9)
+    found = checker.answers.lookup(question, later, TODAY)
+    assert found == reference(checker, "Putin", "Japan", later, "visit")
+    # The last day of the datasets' range has no next day: the previous one confirms.
+    last = dt.date(2100, 12, 31)
+    assert checker.answers.partner(question, last) is None  # no template made from it yet
+    checker.check_json("Putin", "Japan", last)
+    assert checker.answers.lookup(question, dt.date(2100, 12, 30), TODAY) == reference(
+        checker, "Putin", "Japan", dt.date(2100, 12, 30), "visit"
+    )
 
 
 def test_a_date_in_the_answer_equal_to_the_day_asked_is_not_templated(
     snapshot: Snapshot, rulebook: Rulebook
 ) -> None:
     # On the day Putin's warrant was issued, the answer holds that date twice: as the day asked
-    # about and as the warrant's issue date. A template made from that day must not be served.
+    # about and as the warrant's issue date. A template made from that day must not be served:
+    # the next day, computed to confirm it, refutes it and makes the next candidate.
     checker = Checker(snapshot, rulebook)
     checker.today = lambda: TODAY
     issued = snapshot.warrants_of("putin-vladimir")[0].issued
     checker.check_json("Putin", "Japan", issued)
-    later = issued + dt.timedelta(days=10)
-    checker.check_json("Putin", "Japan", later)  # refutes the template made on the issue day
     assert checker.answers.refused == 1
+    assert checker.answers.confirmed == 0
     question = ("Putin", "Japan", "visit", None, None)
     assert checker.answers.lookup(question, issued + dt.timedelta(days=20), TODAY) is None
-    checker.check_json("Putin", "Japan", issued + dt.timedelta(days=20))  # confirms `later`'s
+    checker.check_json("Putin", "Japan", issued + dt.timedelta(days=20))  # confirms the next day's
     again = issued + dt.timedelta(days=30)
     found = checker.answers.lookup(question, again, TODAY)
     assert found == reference(checker, "Putin", "Japan", again, "visit")
+    assert found is not None
     assert f'"issued":"{issued}"'.encode() in found
 
 
