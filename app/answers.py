@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 INTERVALS = 20_000
 #: Answers kept per day, for intervals without a confirmed template.
 DAYS = 10_000
+#: Freshness blocks kept (one per day asked about and day answered on; about 300 bytes each).
+FRESH_BLOCKS = 50_000
 #: Questions (person and country as typed) whose change dates are kept.
 SHAPES = 65_536
 #: Where the date and the freshness block stand in a template. JSON never holds a raw NUL
@@ -78,6 +80,7 @@ class AnswerCache:
         self._templates: OrderedDict[tuple[Question, int], _Template] = OrderedDict()
         self._days: OrderedDict[tuple[Question, dt.date, dt.date], bytes] = OrderedDict()
         self._lock = threading.Lock()
+        self._fresh: dict[tuple[dt.date, dt.date], bytes] = {}
         self.hits = 0
         self.day_hits = 0
         self.misses = 0
@@ -170,4 +173,14 @@ class AnswerCache:
         )
 
     def _freshness(self, day: dt.date, today: dt.date) -> bytes:
-        return freshness(self.checker.snapshot.as_of, day, today).model_dump_json().encode()
+        """The freshness block's JSON, kept per (day, today): it is filled into every answer
+        served from a template, and building it (a pydantic model, then JSON) cost more than
+        the rest of the fill."""
+        key = (day, today)
+        found = self._fresh.get(key)
+        if found is None:
+            found = freshness(self.checker.snapshot.as_of, day, today).model_dump_json().encode()
+            if len(self._fresh) >= FRESH_BLOCKS:
+                self._fresh.clear()
+            self._fresh[key] = found
+        return found

@@ -7,10 +7,11 @@ import datetime as dt
 import random
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi.testclient import TestClient
 
-from app.api.fastpath import CachedExposure
+from app.api.fastpath import CachedExposure, query_pairs
 from app.checks import DECISION_PLACEHOLDER, Checker, build_facts
 from app.data import Snapshot
 from app.engine.facts import GROUPS
@@ -260,3 +261,14 @@ def test_bad_input_to_a_cached_question_gets_the_routes_problem(tmp_path: Path) 
             assert response.status_code == 422, bad
             assert response.headers["content-type"].startswith("application/problem+json")
         assert _front(client).served == served
+
+
+def test_the_fast_paths_query_reader_reads_as_starlette_does() -> None:
+    # The fast path answers only questions the cache holds under the text the route validated;
+    # its reader must split and decode exactly as parse_qsl does (Starlette's QueryParams).
+    rng = random.Random(9)
+    alphabet = ["a", "b", "=", "&", "+", "%", "2", "B", "%2B", "%E2%82%AC", "%zz", "%C3", ";", " "]
+    texts = ["", "&", "==", "a", "a=", "=b", "person=Putin&person=X", "q=%D0%9F%D1%83+x"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(5000)]
+    for text in texts:
+        assert query_pairs(text) == parse_qsl(text, keep_blank_values=True), text

@@ -398,8 +398,12 @@ def test_a_second_batch_reuses_the_generations_intervals(
         return evaluate(*args, **kwargs)
 
     shared.evaluate = counted  # type: ignore[method-assign]
-    legs = [("Putin", "Japan", 3, "visit"), ("Putin", "Mongolia", 4, "transit"),
-            ("Netanyahu", "Hungary", 5, "overflight"), ("Duterte", "Philippines", 6, "visit")]  # fmt: skip
+    legs = [
+        ("Putin", "Japan", 3, "visit"),
+        ("Putin", "Mongolia", 4, "transit"),
+        ("Netanyahu", "Hungary", 5, "overflight"),
+        ("Duterte", "Philippines", 6, "visit"),
+    ]
 
     def batch(prefix: str, day: int) -> str:
         return "id,person,country,arrive,depart,mode\n" + "".join(
