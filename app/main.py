@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.api import errors, openapi
-from app.api.fastpath import CachedExposure
+from app.api.fastpath import CachedAnswers
 from app.api.middleware import ServiceMiddleware
 from app.api.routes import admin, batch, countries, exposure, meta, people, places, rules
 from app.api.work import settle_the_heap, share_the_gil
@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     web.install(app)  # the page, its static files (cached, gzip) and map exports
     # Added before ServiceMiddleware, so inside it: keys, headers and the access log also
     # apply to the answers served straight from the cache.
-    app.add_middleware(CachedExposure, runtime=runtime)
+    app.add_middleware(CachedAnswers, runtime=runtime)
     app.add_middleware(ServiceMiddleware, runtime=runtime)
     _offline_docs(app)
     openapi.install(app, require_key=settings.require_key)

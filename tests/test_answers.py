@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 from fastapi.testclient import TestClient
 
-from app.api.fastpath import CachedExposure, query_pairs
+from app.api.fastpath import CachedAnswers, query_pairs
 from app.checks import DECISION_PLACEHOLDER, Checker, build_facts
 from app.data import Snapshot
 from app.engine.facts import GROUPS
@@ -199,10 +199,10 @@ def test_a_flat_fact_record_is_each_groups_model_dump(snapshot: Snapshot, checke
             assert list(facts.flat().items()) == list(dumped.items())
 
 
-def _front(client: TestClient) -> CachedExposure:
-    """The app's CachedExposure middleware (built with the app's middleware stack)."""
+def _front(client: TestClient) -> CachedAnswers:
+    """The app's CachedAnswers middleware (built with the app's middleware stack)."""
     layer: Any = client.app.middleware_stack  # type: ignore[attr-defined]
-    while not isinstance(layer, CachedExposure):
+    while not isinstance(layer, CachedAnswers):
         layer = layer.app
     return layer
 
@@ -272,3 +272,30 @@ def test_the_fast_paths_query_reader_reads_as_starlette_does() -> None:
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(5000)]
     for text in texts:
         assert query_pairs(text) == parse_qsl(text, keep_blank_values=True), text
+
+
+def test_cached_world_views_over_http_equal_the_routes(tmp_path: Path) -> None:
+    # A view asked again in an interval is answered before routing; a parameter the route does
+    # not read (here `_`) sends it through the route, which ignores it: same bytes and headers.
+    rng = random.Random(4)
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        front = _front(client)
+        for person in ("putin-vladimir", "netanyahu-benjamin", "duterte-rodrigo"):
+            for mode in ("visit", "transit", "overflight"):
+                day = dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(8000))
+                params = {"date": str(day), "mode": mode}
+                path = f"/v1/people/{person}/world"
+                routed = client.get(path, params={**params, "_": "1"})
+                served = front.served
+                fast = client.get(path, params=params)
+                assert front.served == served + 1
+                assert fast.status_code == routed.status_code == 200
+                assert fast.content == routed.content
+                assert fast.headers.items() == routed.headers.items()
+                assert fast.json()["date"] == str(day)
+        # What the route refuses still reaches it: an unknown id, a bad date or mode.
+        served = front.served
+        assert client.get("/v1/people/nobody/world").status_code == 404
+        assert client.get("/v1/people/putin-vladimir/world?date=2024-13-01").status_code == 422
+        assert client.get("/v1/people/putin-vladimir/world?mode=swim").status_code == 422
+        assert front.served == served
