@@ -16,8 +16,10 @@ the stay (the stay is cut at the change dates under the other values too, so eve
 two change dates has one answer under each value and is rendered once).
 
 Speed: answers depend only on what a row asks, so the rendered answer is memoised on the row's
-fields (without its id); each distinct name and country is resolved once; and underneath, the
-Checker memoises decisions on the fact record, so durable-rules runs once per distinct record.
+fields (without its id); each distinct name and country is resolved once; what holds between two
+change dates is rendered once per generation (``Checker.leg_intervals``, shared by all batches);
+and underneath, the Checker memoises decisions on the fact record, so durable-rules runs once per
+distinct record.
 """
 
 from __future__ import annotations
@@ -111,7 +113,9 @@ def _csv_cell(value: str) -> str:
 
 
 class BatchRunner:
-    """Answers rows against one Checker; keep one per batch (its caches are per batch)."""
+    """Answers rows against one Checker; keep one per batch (its caches are per batch, but for
+    the intervals between change dates, shared by every batch of the generation: see
+    ``Checker.leg_intervals``)."""
 
     def __init__(
         self, checker: Checker, max_rows: int | None = None, fmt_out: Format = "ndjson"
@@ -128,7 +132,6 @@ class BatchRunner:
         self._countries: dict[tuple[str, str], tuple[Country, PlaceMatch | None] | DomainError] = {}
         # Keyed by (person, country, area id): an occupied area is its state, answered apart.
         self._bounds: dict[tuple[str | None, str, str | None], list[dt.date]] = {}
-        self._intervals: dict[tuple[str | None, str, str | None, str, int], Interval] = {}
         self._answers: dict[tuple[str, ...], Answer] = {}
         # Freshness depends on the day the answer is given: one day for the whole batch.
         self.today = checker.today()
@@ -505,7 +508,8 @@ class BatchRunner:
     ) -> Interval:
         person_id = match.person.id if match.person else None
         key = (person_id, country.iso3, country.area.id if country.area else None, mode, index)
-        found = self._intervals.get(key)
+        intervals = self.checker.leg_intervals  # shared by every batch of the generation
+        found: Interval | None = intervals.get(key)
         if found is not None:
             return found
         evaluated = self.checker.evaluate(match.person, country, day, mode)  # type: ignore[arg-type]
@@ -527,9 +531,9 @@ class BatchRunner:
             summary_text=summary,
             others=other_answers(self.checker, match.person, country, day, mode),  # type: ignore[arg-type]
         )
-        if len(self._intervals) >= CACHE_LIMIT:
-            self._intervals.clear()
-        self._intervals[key] = found
+        if len(intervals) >= CACHE_LIMIT:
+            intervals.clear()
+        intervals[key] = found
         return found
 
     # --- streams ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ requests ask the same question.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import threading
 import uuid
@@ -55,6 +56,24 @@ MEMO_SIZE = 65_536
 ONE_DAY = dt.timedelta(days=1)
 #: Stands for the decision id in a cached answer; every response gets a fresh one.
 DECISION_PLACEHOLDER = "d-" + "0" * 32
+#: Random bytes read from the OS at once for this many decision ids: one system call per 256
+#: answers instead of one per answer (each call gives up the GIL and waits to take it back,
+#: which under load costs the event loop more than the call itself).
+_IDS_PER_READ = 256
+_random_pool: list[bytes] = []
+_random_lock = threading.Lock()
+# A forked child must not hand out the ids its parent still holds.
+os.register_at_fork(after_in_child=_random_pool.clear)
+
+
+def new_decision_id() -> str:
+    """A decision id: 128 random bits from the OS's CSPRNG (as uuid4 and secrets.token_hex give),
+    "d-" and 32 hex digits. Ids are bearer references to logged answers, so never guessable."""
+    with _random_lock:
+        if not _random_pool:
+            block = secrets.token_bytes(16 * _IDS_PER_READ)
+            _random_pool.extend(block[i : i + 16] for i in range(0, len(block), 16))
+        return "d-" + _random_pool.pop().hex()
 
 
 def _role_key(role: str) -> str:
@@ -230,6 +249,12 @@ class Checker:
         self.contested: tuple[ContestedFact, ...] = tuple(contested_facts(snapshot))
         self._alternate: dict[tuple[str, str, int], Snapshot] = {}
         self.world = WorldViews(self)
+        #: What holds between two change dates for (person id, iso3, area id, mode, interval),
+        #: rendered for batch rows (app.batch.Interval): the same in every batch of this
+        #: generation, so kept here, not per batch (a 20-row batch is then look-ups, not 20
+        #: evaluations). Bounded in app.batch; written by several threads, each value computed
+        #: in full before it is stored (a race computes one twice, never half of one).
+        self.leg_intervals: dict[tuple[str | None, str, str | None, str, int], Any] = {}
         self._places: PlaceResolver | None = None
         self._places_lock = threading.Lock()
 
@@ -394,23 +419,42 @@ class Checker:
         # Freshness depends on the day the answer is given (today): the cache fills it in.
         question = (person, country, mode, birth_date, nationality)
         today = self.today()
-        # 128 random bits, as uuid4 gives, without building a UUID object on every answer.
-        decision_id = "d-" + secrets.token_hex(16)
+        decision_id = new_decision_id()
         template = self.answers.lookup(question, day, today)
         if template is None:
             if cached_only:
                 return None
-            verdict = self.check(
-                person, country, day, mode, birth_date=birth_date, nationality=nationality
-            )
-            template = (
-                verdict.model_copy(update={"decision_id": DECISION_PLACEHOLDER})
-                .model_dump_json()
-                .encode()
-            )
+            template = self._verdict_json(person, country, day, mode, birth_date, nationality)
             self.answers.store(question, day, today, template)
+            other = self.answers.partner(question, day)
+            if other is not None:  # confirm the interval's new template now (app/answers.py)
+                self.answers.store(
+                    question,
+                    other,
+                    today,
+                    self._verdict_json(person, country, other, mode, birth_date, nationality),
+                )
         content = template.replace(DECISION_PLACEHOLDER.encode(), decision_id.encode(), 1)
         return content, decision_id, template
+
+    def _verdict_json(
+        self,
+        person: str,
+        country: str,
+        day: dt.date,
+        mode: Mode,
+        birth_date: dt.date | None,
+        nationality: str | None,
+    ) -> bytes:
+        """The Verdict's JSON computed in full, DECISION_PLACEHOLDER for its decision id."""
+        verdict = self.check(
+            person, country, day, mode, birth_date=birth_date, nationality=nationality
+        )
+        return (
+            verdict.model_copy(update={"decision_id": DECISION_PLACEHOLDER})
+            .model_dump_json()
+            .encode()
+        )
 
     def check(
         self,

@@ -7,10 +7,11 @@ import datetime as dt
 import random
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi.testclient import TestClient
 
-from app.api.fastpath import CachedExposure
+from app.api.fastpath import CachedAnswers, query_pairs
 from app.checks import DECISION_PLACEHOLDER, Checker, build_facts
 from app.data import Snapshot
 from app.engine.facts import GROUPS
@@ -90,34 +91,58 @@ def test_a_template_is_served_only_after_another_day_confirmed_it(
 ) -> None:
     checker = Checker(snapshot, rulebook)
     checker.today = lambda: TODAY
+    answers = checker.answers
     question = ("Putin", "Japan", "visit", None, None)
-    first, second = dt.date(2024, 5, 1), dt.date(2024, 5, 2)
-    checker.check_json("Putin", "Japan", first)
-    assert checker.answers.lookup(question, second, TODAY) is None  # made, not yet confirmed
-    checker.check_json("Putin", "Japan", second)
-    third = checker.answers.lookup(question, dt.date(2024, 5, 3), TODAY)
-    assert third is not None
-    assert third == reference(checker, "Putin", "Japan", dt.date(2024, 5, 3), "visit")
+    first, second, third = dt.date(2024, 5, 1), dt.date(2024, 5, 2), dt.date(2024, 5, 3)
+    answers.store(question, first, TODAY, reference(checker, "Putin", "Japan", first, "visit"))
+    assert answers.lookup(question, second, TODAY) is None  # made, not yet confirmed
+    answers.store(question, second, TODAY, reference(checker, "Putin", "Japan", second, "visit"))
+    found = answers.lookup(question, third, TODAY)
+    assert found is not None
+    assert found == reference(checker, "Putin", "Japan", third, "visit")
+
+
+def test_an_intervals_first_miss_confirms_its_template(
+    snapshot: Snapshot, rulebook: Rulebook
+) -> None:
+    # The call that makes a template also computes a neighbouring day of the interval and
+    # compares: the next question in the interval is a look-up, not a second computation.
+    checker = Checker(snapshot, rulebook)
+    checker.today = lambda: TODAY
+    question = ("Putin", "Japan", "visit", None, None)
+    checker.check_json("Putin", "Japan", dt.date(2024, 5, 1))
+    assert checker.answers.confirmed == 1
+    later = dt.date(2024, 8, 9)
+    found = checker.answers.lookup(question, later, TODAY)
+    assert found == reference(checker, "Putin", "Japan", later, "visit")
+    # The last day of the datasets' range has no next day: the previous one confirms.
+    last = dt.date(2100, 12, 31)
+    assert checker.answers.partner(question, last) is None  # no template made from it yet
+    checker.check_json("Putin", "Japan", last)
+    assert checker.answers.lookup(question, dt.date(2100, 12, 30), TODAY) == reference(
+        checker, "Putin", "Japan", dt.date(2100, 12, 30), "visit"
+    )
 
 
 def test_a_date_in_the_answer_equal_to_the_day_asked_is_not_templated(
     snapshot: Snapshot, rulebook: Rulebook
 ) -> None:
     # On the day Putin's warrant was issued, the answer holds that date twice: as the day asked
-    # about and as the warrant's issue date. A template made from that day must not be served.
+    # about and as the warrant's issue date. A template made from that day must not be served:
+    # the next day, computed to confirm it, refutes it and makes the next candidate.
     checker = Checker(snapshot, rulebook)
     checker.today = lambda: TODAY
     issued = snapshot.warrants_of("putin-vladimir")[0].issued
     checker.check_json("Putin", "Japan", issued)
-    later = issued + dt.timedelta(days=10)
-    checker.check_json("Putin", "Japan", later)  # refutes the template made on the issue day
     assert checker.answers.refused == 1
+    assert checker.answers.confirmed == 0
     question = ("Putin", "Japan", "visit", None, None)
     assert checker.answers.lookup(question, issued + dt.timedelta(days=20), TODAY) is None
-    checker.check_json("Putin", "Japan", issued + dt.timedelta(days=20))  # confirms `later`'s
+    checker.check_json("Putin", "Japan", issued + dt.timedelta(days=20))  # confirms the next day's
     again = issued + dt.timedelta(days=30)
     found = checker.answers.lookup(question, again, TODAY)
     assert found == reference(checker, "Putin", "Japan", again, "visit")
+    assert found is not None
     assert f'"issued":"{issued}"'.encode() in found
 
 
@@ -174,10 +199,10 @@ def test_a_flat_fact_record_is_each_groups_model_dump(snapshot: Snapshot, checke
             assert list(facts.flat().items()) == list(dumped.items())
 
 
-def _front(client: TestClient) -> CachedExposure:
-    """The app's CachedExposure middleware (built with the app's middleware stack)."""
+def _front(client: TestClient) -> CachedAnswers:
+    """The app's CachedAnswers middleware (built with the app's middleware stack)."""
     layer: Any = client.app.middleware_stack  # type: ignore[attr-defined]
-    while not isinstance(layer, CachedExposure):
+    while not isinstance(layer, CachedAnswers):
         layer = layer.app
     return layer
 
@@ -236,3 +261,41 @@ def test_bad_input_to_a_cached_question_gets_the_routes_problem(tmp_path: Path) 
             assert response.status_code == 422, bad
             assert response.headers["content-type"].startswith("application/problem+json")
         assert _front(client).served == served
+
+
+def test_the_fast_paths_query_reader_reads_as_starlette_does() -> None:
+    # The fast path answers only questions the cache holds under the text the route validated;
+    # its reader must split and decode exactly as parse_qsl does (Starlette's QueryParams).
+    rng = random.Random(9)
+    alphabet = ["a", "b", "=", "&", "+", "%", "2", "B", "%2B", "%E2%82%AC", "%zz", "%C3", ";", " "]
+    texts = ["", "&", "==", "a", "a=", "=b", "person=Putin&person=X", "q=%D0%9F%D1%83+x"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(5000)]
+    for text in texts:
+        assert query_pairs(text) == parse_qsl(text, keep_blank_values=True), text
+
+
+def test_cached_world_views_over_http_equal_the_routes(tmp_path: Path) -> None:
+    # A view asked again in an interval is answered before routing; a parameter the route does
+    # not read (here `_`) sends it through the route, which ignores it: same bytes and headers.
+    rng = random.Random(4)
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        front = _front(client)
+        for person in ("putin-vladimir", "netanyahu-benjamin", "duterte-rodrigo"):
+            for mode in ("visit", "transit", "overflight"):
+                day = dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(8000))
+                params = {"date": str(day), "mode": mode}
+                path = f"/v1/people/{person}/world"
+                routed = client.get(path, params={**params, "_": "1"})
+                served = front.served
+                fast = client.get(path, params=params)
+                assert front.served == served + 1
+                assert fast.status_code == routed.status_code == 200
+                assert fast.content == routed.content
+                assert fast.headers.items() == routed.headers.items()
+                assert fast.json()["date"] == str(day)
+        # What the route refuses still reaches it: an unknown id, a bad date or mode.
+        served = front.served
+        assert client.get("/v1/people/nobody/world").status_code == 404
+        assert client.get("/v1/people/putin-vladimir/world?date=2024-13-01").status_code == 422
+        assert client.get("/v1/people/putin-vladimir/world?mode=swim").status_code == 422
+        assert front.served == served

@@ -17,6 +17,8 @@ from fastapi.testclient import TestClient
 
 from app.batch import BatchRunner, run_text
 from app.checks import Checker
+from app.data import Snapshot
+from app.engine.rulebook import Rulebook
 from app.itinerary import Itinerary, Leg, check_itinerary, check_leg
 from app.main import create_app
 from app.settings import Settings
@@ -378,3 +380,45 @@ def test_cli_exit_code_is_non_zero_only_for_unreadable_input(tmp_path: Path) -> 
     assert cli(str(bad_rows), "-o", str(tmp_path / "o.ndjson")).returncode == 0
     missing = cli(str(tmp_path / "missing.csv"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_a_second_batch_reuses_the_generations_intervals(
+    snapshot: Snapshot, rulebook: Rulebook
+) -> None:
+    # What holds between two change dates is the same in every batch of a generation: the
+    # second batch (other ids, other days in the same intervals) evaluates nothing, and says
+    # exactly what a Checker that never saw the first batch says.
+    shared = Checker(snapshot, rulebook)
+    calls = 0
+    evaluate = shared.evaluate
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return evaluate(*args, **kwargs)
+
+    shared.evaluate = counted  # type: ignore[method-assign]
+    legs = [
+        ("Putin", "Japan", 3, "visit"),
+        ("Putin", "Mongolia", 4, "transit"),
+        ("Netanyahu", "Hungary", 5, "overflight"),
+        ("Duterte", "Philippines", 6, "visit"),
+    ]
+
+    def batch(prefix: str, day: int) -> str:
+        return "id,person,country,arrive,depart,mode\n" + "".join(
+            f"{prefix}{i},{person},{country},2024-0{month}-{day},,{mode}\n"
+            for i, (person, country, month, mode) in enumerate(legs)
+        )
+
+    answers = [
+        json.loads(line) for line in run_text(shared, batch("a", 10), "csv", "ndjson").splitlines()
+    ]
+    assert [a["status"] for a in answers] == ["ok"] * len(legs)
+    assert calls >= len(legs)
+    calls = 0
+    second = batch("b", 12)  # no change date between the 10th and the 12th of those months
+    again = run_text(shared, second, "csv", "ndjson")
+    assert calls == 0
+    assert [json.loads(line)["id"] for line in again.splitlines()] == ["b0", "b1", "b2", "b3"]
+    assert again == run_text(Checker(snapshot, rulebook), second, "csv", "ndjson")

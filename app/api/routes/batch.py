@@ -166,11 +166,12 @@ class ItinerariesResponse(BaseModel):
     "/itineraries",
     operation_id="batch-itineraries",
     summary="Check itineraries: each leg split at change dates, worst segment reported",
+    response_model=ItinerariesResponse,
     responses={413: {"description": "Too many itineraries (problem+json)."}},
 )
 async def itineraries(
     checker: CheckerDep, runtime: RuntimeDep, request: Request, body: ItinerariesRequest
-) -> ItinerariesResponse:
+) -> Response:
     limit = runtime.settings.max_itineraries
     if len(body.itineraries) > limit:
         raise ContentTooLarge(
@@ -179,12 +180,15 @@ async def itineraries(
             limit=limit,
         )
 
-    def work() -> ItinerariesResponse:
-        return ItinerariesResponse(
+    def work() -> bytes:
+        # Serialised here, off the event loop, as FastAPI would have on it (pydantic's JSON,
+        # by alias): the same bytes, and the loop keeps serving checks and health probes.
+        answer = ItinerariesResponse(
             results={key: check_itinerary(checker, it) for key, it in body.itineraries.items()}
         )
+        return answer.model_dump_json(by_alias=True).encode()
 
-    return await off_loop(request, work)
+    return Response(await off_loop(request, work), media_type="application/json")
 
 
 def _input_format(content_type: str) -> Format:
