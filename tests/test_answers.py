@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 from fastapi.testclient import TestClient
 
 from app.api.fastpath import CachedAnswers, query_pairs
+from app.api.routes.meta import HEALTHY
 from app.checks import DECISION_PLACEHOLDER, Checker, build_facts
 from app.data import Snapshot
 from app.engine.facts import GROUPS
@@ -299,3 +300,16 @@ def test_cached_world_views_over_http_equal_the_routes(tmp_path: Path) -> None:
         assert client.get("/v1/people/putin-vladimir/world?date=2024-13-01").status_code == 422
         assert client.get("/v1/people/putin-vladimir/world?mode=swim").status_code == 422
         assert front.served == served
+
+
+def test_a_health_probe_is_answered_before_routing(tmp_path: Path) -> None:
+    # The probe's bytes are the route's own; the service's headers (versions) still come on.
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        front = _front(client)
+        served = front.served
+        response = client.get("/healthz")
+        assert front.served == served + 1
+        assert response.content == HEALTHY
+        assert response.json() == {"status": "ok"}
+        assert response.headers["content-type"] == "application/json"
+        assert response.headers["x-rules-version"].startswith("sha256:")
