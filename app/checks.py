@@ -11,14 +11,13 @@ import datetime as dt
 import os
 import secrets
 import threading
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from app.answers import AnswerCache
-from app.data.alternatives import ContestedFact, applied, concerns, contested_facts, plain
+from app.data.alternatives import ContestedFact, applied, concerns, contested_facts
 from app.data.models import CONFIDENCE_ORDER, Application, Area, Confidence, Person, Warrant
 from app.data.snapshot import Membership, Snapshot
 from app.engine.facts import CountryFacts, FactRecord, Mode, PersonFacts, QueryFacts, WarrantFacts
@@ -45,6 +44,7 @@ from app.verdict import (
     Verdict,
     Versions,
     WarrantOutcome,
+    contested_fields,
     source_refs,
 )
 from app.world import WorldViews
@@ -538,7 +538,7 @@ class Checker:
                 [summary, *(uncertainty(a) for a in alternatives if a.changes_answer)]
             )
         return Verdict(
-            decision_id="d-" + uuid.uuid4().hex,
+            decision_id=new_decision_id(),
             as_of=day,
             mode=mode,
             query=match.query,
@@ -602,7 +602,7 @@ class Checker:
             default=Confidence.high,
         )
         return Verdict(
-            decision_id="d-" + uuid.uuid4().hex,
+            decision_id=new_decision_id(),
             as_of=day,
             mode=mode,
             query=match.query,
@@ -642,15 +642,8 @@ class Checker:
     ) -> AlternativeOutcome:
         """A contested fact as answers show it: the other value, its sources and the answer under
         it (one shape for the Verdict, itinerary legs and batch rows)."""
-        alt = fact.alternative
         return AlternativeOutcome(
-            dataset=fact.dataset,
-            record=fact.record,
-            field=alt.field,
-            recorded=plain(fact.recorded),
-            alternative=plain(alt.value),
-            reason=alt.reason,
-            sources=self.source_refs(alt.sources),
+            **contested_fields(fact, self.snapshot.source_registry),
             exposure=exposure,
             obligation=obligation,
             changes_answer=changes,

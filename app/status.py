@@ -9,10 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.data.alternatives import applied, concerns, contested_facts
-from app.data.alternatives import plain as _plain
 from app.data.snapshot import Snapshot
 from app.resolve.countries import Country
-from app.verdict import SourceRef, source_refs
+from app.verdict import SourceRef, contested_fields, source_refs
 
 
 class TimelineEvent(BaseModel):
@@ -300,16 +299,9 @@ def _alternatives(snapshot: Snapshot, country: Country, day: dt.date) -> list[Al
         if not concerns(fact, snapshot, None, country.iso3):
             continue
         other = country_status(applied(snapshot, fact), country, day, alternatives=False)
-        alt = fact.alternative
         out.append(
             AlternativeTimeline(
-                dataset=fact.dataset,
-                record=fact.record,
-                field=alt.field,
-                recorded=_plain(fact.recorded),
-                alternative=_plain(alt.value),
-                reason=alt.reason,
-                sources=source_refs(snapshot.source_registry, alt.sources),
+                **contested_fields(fact, snapshot.source_registry),
                 state_party=other.state_party,
                 timeline=other.timeline,
             )

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.data.alternatives import ContestedFact, plain
 from app.data.models import Confidence
 from app.data.sources import SourceRegistry, Tier
 from app.engine.facts import Mode
@@ -354,6 +355,21 @@ class Verdict(_Out):
     versions: Versions = Field(
         description="Versions of the datasets, rulebook and engine behind this answer."
     )
+
+
+def contested_fields(fact: ContestedFact, registry: SourceRegistry) -> dict[str, Any]:
+    """What every answer shows of a contested fact, whatever it adds (the answer or the timeline
+    under the other value): where the fact is, both values, why the other, and its sources."""
+    alt = fact.alternative
+    return {
+        "dataset": fact.dataset,
+        "record": fact.record,
+        "field": alt.field,
+        "recorded": plain(fact.recorded),
+        "alternative": plain(alt.value),
+        "reason": alt.reason,
+        "sources": source_refs(registry, alt.sources),
+    }
 
 
 def source_refs(registry: SourceRegistry, sources: Iterable[object]) -> list[SourceRef]:

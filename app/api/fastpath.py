@@ -27,6 +27,7 @@ from urllib.parse import unquote
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.routes.meta import HEALTHY
+from app.api.routes.people import MAX_PERSON_ID
 from app.checks import DECISION_PLACEHOLDER
 from app.engine.facts import Mode
 from app.runtime import Runtime
@@ -38,8 +39,6 @@ MODES = ("visit", "transit", "overflight")
 READ = frozenset(("person", "country", "date", "mode"))
 WORLD_READ = frozenset(("date", "mode"))
 PEOPLE, WORLD = "/v1/people/", "/world"
-#: The route's limit on a person id (app/api/routes/people.py, PersonId).
-MAX_PERSON_ID = 100
 JSON_HEADERS = (b"content-type", b"application/json")
 
 

@@ -80,8 +80,10 @@ def _person(checker: CheckerDep, person_id: str) -> Person:
     return person
 
 
+#: The longest person id a path takes (app/api/fastpath.py reads it too).
+MAX_PERSON_ID = 100
 PersonId = Annotated[
-    str, Path(max_length=100, description="Person id.", examples=["putin-vladimir"])
+    str, Path(max_length=MAX_PERSON_ID, description="Person id.", examples=["putin-vladimir"])
 ]
 
 
