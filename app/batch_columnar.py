@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, Literal, TypeVar
 
 import polars as pl
 
@@ -82,6 +82,9 @@ _JSON_PLAIN = r"^[\x20-\x21\x23-\x5b\x5d-\x7e]*$"  # printable ASCII but '"' and
 #: of (person, country) and a day since 1900 into one sortable integer.
 _EPOCH_1900 = 25_567
 _DAY_BITS = 17
+#: The engine of the lazy queries here: Polars' default ("auto") picks the streaming engine,
+#: whose fixed cost per query is twice the in-memory engine's on a block of 10,000 rows.
+ENGINE: Literal["in-memory"] = "in-memory"
 _NO_PERSON = "\x00"  # a join key for "no person matched" (Polars joins skip nulls)
 #: (row number, id, the row's fields or why the reader refused it)
 Row = tuple[int, str, tuple[str, ...] | str]
@@ -109,6 +112,8 @@ class ColumnarRunner(BatchRunner):
         # (person id, iso3, area id) -> its number in the search keys, and the keys themselves.
         self._pairs: dict[tuple[str | None, str, str | None], int] = {}
         self._pair_bounds: dict[int, list[dt.date]] = {}
+        self._pairs_rows: list[tuple[str, str, int]] = []
+        self._pairs_table: pl.DataFrame | None = None
         self._search: tuple[pl.Series, pl.Series] | None = None
 
     def _forget(self) -> None:
@@ -125,6 +130,12 @@ class ColumnarRunner(BatchRunner):
         # The templates made: key, exposure, obligation, t0..tN, d1..dN (see _grown).
         self._table: pl.DataFrame | None = None
         self._shape: _Shape | None = None
+        self._index: pl.DataFrame | None = None
+        # The same as tables the block query joins on (rows, and the table made of them).
+        self._people_rows: list[tuple[str, str, str, int, str]] = []
+        self._people_table: pl.DataFrame | None = None
+        self._places_rows: list[tuple[str, str, int, str]] = []
+        self._places_table: pl.DataFrame | None = None
 
     # --- the stream -------------------------------------------------------------------------------
 
@@ -137,6 +148,7 @@ class ColumnarRunner(BatchRunner):
             self._answers.clear()
             self._table = None
             self._shape = None
+            self._index = None
         head = raw.read(self.small_bytes + 1) if self.small_bytes else b""
         if self.small_bytes and len(head) <= self.small_bytes:
             # The whole input is small: the row path (the reference), read as the CLI's
@@ -326,9 +338,8 @@ class ColumnarRunner(BatchRunner):
         made = self._table.height if self._table is not None else 0
         if made > TEMPLATE_LIMIT or len(self._p_keys) + len(self._l_keys) > 4 * TEMPLATE_LIMIT:
             self._forget()
-        frame = self._resolved(frame)
-        frame = self._intervals_of(frame)
-        frame = self._templated(frame)
+        frame = self._keyed(frame)
+        self._count(frame)
         # The row path answers every other row, exactly as it would have.
         slow = frame.filter(~pl.col("fast")).select("pos", "row", "id", "error", *KEY_FIELDS)
         positions: list[int] = []
@@ -345,74 +356,153 @@ class ColumnarRunner(BatchRunner):
         kept = frame.select("row", "id", "arrive", "depart", "fast", "tid")
         return _Block(kept, positions, lines, self._template_shape(), fmt)
 
-    def _resolved(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Each distinct name and place resolved once per batch: a number for the person
-        matched (``who``), for the place (``loc``) and for the pair of (person, country) whose
-        change dates cut the stays (``pair``). A failure leaves the row to the row path."""
-        ok = frame.filter(pl.col("ok"))
-        people = ok.select("person", "birth_date", "nationality").unique()
-        p_who: list[int] = []
-        p_id: list[str] = []
-        for person, birth, nationality in people.iter_rows():
-            key = (person, birth, nationality)
-            found = self._p_keys.get(key)
-            if found is None:
-                try:
-                    match: PersonMatch | None = self._person(person, birth, nationality)
-                except (DomainError, ValueError):
-                    match = None
-                if match is None or not self.per_interval(match):
-                    found = (-1, _NO_PERSON, None)  # answered by the row path
-                else:
-                    who = len(self._p_keys)
-                    if match.person is not None:
-                        # Spellings that match the same person by the same alias, as surely,
-                        # share their templates (the answer shows the person and the alias).
-                        alike = (match.person.id, match.matched, match.level)
-                        who = self._same_person.setdefault(alike, who)
-                    self._matches.setdefault(who, match)
-                    found = (who, match.person.id if match.person else _NO_PERSON, match)
-                self._p_keys[key] = found
-            p_who.append(found[0])
-            p_id.append(found[1])
-        people = people.with_columns(
-            pl.Series("who", p_who, dtype=pl.Int64), pl.Series("person_id", p_id, dtype=pl.String)
+    def _keyed(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Each row's person (``who``), place (``loc``), pair of (person, country) whose change
+        dates cut its stay (``pair``), the intervals between change dates it starts and ends in
+        (``i``, ``j``), whether one template answers it (``fast``), that template's key and row
+        in the table (``tid``), all in one query per block against tables of what the batch has
+        resolved so far. Names, places and pairs not seen before (the first blocks, mostly) are
+        resolved in Python, once per batch each, and the query is run again; then the templates
+        not made yet are made (``_made``)."""
+        frame = frame.with_row_index("pos")
+        for _ in range(3):  # new names or places, then new pairs, then none
+            keyed = self._key_query(frame)
+            new_people, new_places, new_pairs, new_templates = keyed.select(
+                (pl.col("ok") & pl.col("who").is_null()).any().alias("people"),
+                (pl.col("ok") & pl.col("loc").is_null()).any().alias("places"),
+                (pl.col("ok2") & pl.col("pair").is_null()).any().alias("pairs"),
+                (pl.col("fast") & pl.col("tid").is_null()).any().alias("templates"),
+            ).row(0)
+            if new_people or new_places:
+                self._resolve_new(keyed, new_people, new_places)
+            elif new_pairs:
+                self._pair_new(keyed)
+            else:
+                break
+        if new_templates:
+            self._made(keyed.filter(pl.col("fast") & pl.col("tid").is_null()))
+            keyed = keyed.drop("tid", "exposure", "obligation").join(
+                self._index_frame(), on="key", how="left", maintain_order="left"
+            )
+        return keyed
+
+    def _key_query(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The one query of ``_keyed``: joins on the tables, the binary search of (pair, day) in
+        the sorted (pair, change date) keys, the template key and its row in the table."""
+        query = (
+            frame.lazy()
+            .join(
+                self._people_frame().lazy(),
+                on=["person", "birth_date", "nationality"],
+                how="left",
+                maintain_order="left",
+            )
+            .join(
+                self._places_frame().lazy(),
+                on=["country", "place"],
+                how="left",
+                maintain_order="left",
+            )
+            .with_columns(
+                ok2=pl.col("ok")
+                & (pl.col("who").fill_null(-1) >= 0)
+                & (pl.col("loc").fill_null(-1) >= 0)
+            )
+            .join(
+                self._pairs_frame().lazy(),
+                on=["person_id", "geo"],
+                how="left",
+                maintain_order="left",
+            )
         )
-        places = ok.select("country", "place").unique()
-        l_loc: list[int] = []
-        l_geo: list[str] = []
-        for country, place in places.iter_rows():
-            key2 = (country, place)
-            found2 = self._l_keys.get(key2)
-            if found2 is None:
-                located = self._locate(country, place)
-                if located is None:
-                    found2 = (-1, "", None)
-                else:
-                    loc = len(self._l_keys)
-                    where = located[0]
-                    if located[1] is None:
-                        # Names of one country (UK, United Kingdom) share their templates.
-                        same = self._same_place.setdefault(where.iso3, loc)
-                        if same != loc and self._located[same][0] == where:
-                            loc = same
-                    self._located.setdefault(loc, located)
-                    geo = f"{where.iso3}|{where.area.id}" if where.area else where.iso3
-                    found2 = (loc, geo, located)
-                self._l_keys[key2] = found2
-            l_loc.append(found2[0])
-            l_geo.append(found2[1])
-        places = places.with_columns(
-            pl.Series("loc", l_loc, dtype=pl.Int64), pl.Series("geo", l_geo, dtype=pl.String)
+        keys, interval = self._search_keys()
+        if keys.len():
+            pair = pl.col("pair").fill_null(0) * (1 << _DAY_BITS)
+            first = pair + pl.col("first").cast(pl.Int64).fill_null(0) + _EPOCH_1900
+            last = pair + pl.col("last").cast(pl.Int64).fill_null(0) + _EPOCH_1900
+            at_first = (pl.lit(keys).search_sorted(first, side="right") - 1).clip(0)
+            at_last = (pl.lit(keys).search_sorted(last, side="right") - 1).clip(0)
+            query = query.with_columns(
+                i=pl.lit(interval).gather(at_first), j=pl.lit(interval).gather(at_last)
+            )
+        else:
+            query = query.with_columns(i=pl.lit(0, dtype=pl.Int64), j=pl.lit(0, dtype=pl.Int64))
+        mode = pl.col("mode").replace_strict(_MODE_CODE, default=len(MODES), return_dtype=pl.Int64)
+        key = ((pl.col("who") * (1 << _LOC_BITS) + pl.col("loc")) * (1 << _MODE_BITS) + mode) * (
+            1 << _I_BITS
+        ) + pl.col("i")
+        fast = (
+            pl.col("ok2")
+            & pl.col("pair").is_not_null()
+            & (pl.col("i") == pl.col("j"))
+            & (pl.col("i") < (1 << _I_BITS))
+            & (pl.col("who") < (1 << _LOC_BITS))
+            & (pl.col("loc") < (1 << _LOC_BITS))
         )
-        frame = frame.join(
-            people, on=["person", "birth_date", "nationality"], how="left", maintain_order="left"
-        ).join(places, on=["country", "place"], how="left", maintain_order="left")
-        return frame.with_columns(
-            ok=pl.col("ok")
-            & (pl.col("who").fill_null(-1) >= 0)
-            & (pl.col("loc").fill_null(-1) >= 0)
+        return (
+            query.with_columns(fast=fast.fill_null(False))
+            .with_columns(key=pl.when(pl.col("fast")).then(key))
+            .join(self._index_frame().lazy(), on="key", how="left", maintain_order="left")
+            .collect(engine=ENGINE)
         )
+
+    def _resolve_new(self, keyed: pl.DataFrame, people: bool, places: bool) -> None:
+        """Names and places of the block's valid rows not seen before, resolved once per batch:
+        a number for the person matched (``who``) and for the place (``loc``); a failure (-1)
+        leaves the row to the row path."""
+        ok = keyed.filter(pl.col("ok"))
+        if people:
+            rows: list[tuple[str, str, str, int, str]] = []
+            fresh = ok.filter(pl.col("who").is_null()).select("person", "birth_date", "nationality")
+            for person, birth, nationality in fresh.unique().iter_rows():
+                key = (person, birth, nationality)
+                found = self._p_keys.get(key)
+                if found is None:
+                    try:
+                        match: PersonMatch | None = self._person(person, birth, nationality)
+                    except (DomainError, ValueError):
+                        match = None
+                    if match is None or not self.per_interval(match):
+                        found = (-1, _NO_PERSON, None)  # answered by the row path
+                    else:
+                        who = len(self._p_keys)
+                        if match.person is not None:
+                            # Spellings that match the same person by the same alias, as
+                            # surely, share their templates (the answer shows the person and
+                            # the alias).
+                            alike = (match.person.id, match.matched, match.level)
+                            who = self._same_person.setdefault(alike, who)
+                        self._matches.setdefault(who, match)
+                        found = (who, match.person.id if match.person else _NO_PERSON, match)
+                    self._p_keys[key] = found
+                rows.append((person, birth, nationality, found[0], found[1]))
+            self._people_rows.extend(rows)
+            self._people_table = None
+        if places:
+            places_rows: list[tuple[str, str, int, str]] = []
+            fresh = ok.filter(pl.col("loc").is_null()).select("country", "place")
+            for country, place in fresh.unique().iter_rows():
+                key2 = (country, place)
+                found2 = self._l_keys.get(key2)
+                if found2 is None:
+                    located = self._locate(country, place)
+                    if located is None:
+                        found2 = (-1, "", None)
+                    else:
+                        loc = len(self._l_keys)
+                        where = located[0]
+                        if located[1] is None:
+                            # Names of one country (UK, United Kingdom) share their templates.
+                            same = self._same_place.setdefault(where.iso3, loc)
+                            if same != loc and self._located[same][0] == where:
+                                loc = same
+                        self._located.setdefault(loc, located)
+                        geo = f"{where.iso3}|{where.area.id}" if where.area else where.iso3
+                        found2 = (loc, geo, located)
+                    self._l_keys[key2] = found2
+                places_rows.append((country, place, found2[0], found2[1]))
+            self._places_rows.extend(places_rows)
+            self._places_table = None
 
     def _locate(self, country: str, place: str) -> Any:
         try:
@@ -420,13 +510,12 @@ class ColumnarRunner(BatchRunner):
         except DomainError:
             return None
 
-    def _intervals_of(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The interval between change dates each leg starts in (``i``) and ends in (``j``): a
-        binary search of (pair, day) in the sorted (pair, change date) keys of the batch."""
-        ok = frame.filter(pl.col("ok"))
-        pairs = ok.select("person_id", "geo", "loc").unique(subset=["person_id", "geo"])
-        numbers: list[int] = []
-        for person_id, _geo, loc in pairs.iter_rows():
+    def _pair_new(self, keyed: pl.DataFrame) -> None:
+        """Pairs of (person, country) not seen before: their change dates, sorted into the
+        search keys."""
+        fresh = keyed.filter(pl.col("ok2") & pl.col("pair").is_null())
+        pairs = fresh.select("person_id", "geo", "loc").unique(subset=["person_id", "geo"])
+        for person_id, geo, loc in pairs.iter_rows():
             where = self._located[loc][0]
             key = (
                 None if person_id == _NO_PERSON else person_id,
@@ -440,24 +529,63 @@ class ColumnarRunner(BatchRunner):
                     key, boundaries(self.checker, key[0], where.iso3, where.area)
                 )
                 self._search = None
-            numbers.append(number)
-        pairs = pairs.select("person_id", "geo", pl.Series("pair", numbers, dtype=pl.Int64))
-        frame = frame.join(pairs, on=["person_id", "geo"], how="left", maintain_order="left")
-        keys, interval = self._search_keys()
-        if not keys.len():
-            return frame.with_columns(
-                i=pl.lit(0, dtype=pl.Int64), j=pl.lit(0, dtype=pl.Int64), fast=pl.lit(False)
+            self._pairs_rows.append((person_id, geo, number))
+        self._pairs_table = None
+
+    def _people_frame(self) -> pl.DataFrame:
+        if self._people_table is None:
+            self._people_table = pl.DataFrame(
+                self._people_rows,
+                schema={
+                    "person": pl.String,
+                    "birth_date": pl.String,
+                    "nationality": pl.String,
+                    "who": pl.Int64,
+                    "person_id": pl.String,
+                },
+                orient="row",
             )
-        pair = pl.col("pair").fill_null(0) * (1 << _DAY_BITS)
-        first = pair + pl.col("first").cast(pl.Int64).fill_null(0) + _EPOCH_1900
-        last = pair + pl.col("last").cast(pl.Int64).fill_null(0) + _EPOCH_1900
-        frame = frame.with_columns(first_key=first, last_key=last)
-        at_first = keys.search_sorted(frame["first_key"], side="right") - 1
-        at_last = keys.search_sorted(frame["last_key"], side="right") - 1
-        frame = frame.with_columns(
-            i=interval.gather(at_first.clip(0)), j=interval.gather(at_last.clip(0))
-        )
-        return frame.with_columns(fast=pl.col("ok") & (pl.col("i") == pl.col("j")))
+        return self._people_table
+
+    def _places_frame(self) -> pl.DataFrame:
+        if self._places_table is None:
+            self._places_table = pl.DataFrame(
+                self._places_rows,
+                schema={
+                    "country": pl.String,
+                    "place": pl.String,
+                    "loc": pl.Int64,
+                    "geo": pl.String,
+                },
+                orient="row",
+            )
+        return self._places_table
+
+    def _pairs_frame(self) -> pl.DataFrame:
+        if self._pairs_table is None:
+            self._pairs_table = pl.DataFrame(
+                self._pairs_rows,
+                schema={"person_id": pl.String, "geo": pl.String, "pair": pl.Int64},
+                orient="row",
+            )
+        return self._pairs_table
+
+    def _index_frame(self) -> pl.DataFrame:
+        """Template key -> its row in the table (``tid``), with its exposure and obligation."""
+        if self._index is None:
+            table = self._table
+            if table is None:
+                self._index = pl.DataFrame(
+                    schema={
+                        "key": pl.Int64,
+                        "tid": pl.UInt32,
+                        "exposure": pl.String,
+                        "obligation": pl.Boolean,
+                    }
+                )
+            else:
+                self._index = table.select("key", "exposure", "obligation").with_row_index("tid")
+        return self._index
 
     def _search_keys(self) -> tuple[pl.Series, pl.Series]:
         """(pair, day) keys sorted, and the interval each starts: the pair's own key at day 0
@@ -479,64 +607,42 @@ class ColumnarRunner(BatchRunner):
             )
         return self._search
 
-    def _templated(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Legs inside one interval get their template (``tid``, its row in the table): one
-        per distinct (person matched, place, mode, interval) in the batch, made by the row
-        path's own ``_leg`` and kept in a table that every block looks up by one packed integer
-        key (only new keys cost Python work)."""
-        mode = pl.col("mode").replace_strict(_MODE_CODE, default=len(MODES), return_dtype=pl.Int64)
-        key = ((pl.col("who") * (1 << _LOC_BITS) + pl.col("loc")) * (1 << _MODE_BITS) + mode) * (
-            1 << _I_BITS
-        ) + pl.col("i")
-        frame = frame.with_row_index("pos").with_columns(
-            fast=pl.col("fast")
-            & (pl.col("i") < (1 << _I_BITS))
-            & (pl.col("who") < (1 << _LOC_BITS))
-            & (pl.col("loc") < (1 << _LOC_BITS))
-        )
-        frame = frame.with_columns(key=pl.when(pl.col("fast")).then(key))
-        frame = frame.with_columns(tid=self._tids(frame["key"]))
-        new = frame.filter(pl.col("fast") & pl.col("tid").is_null())
-        if new.height:
-            keys = new.group_by("key").agg(
-                pl.col("who", "loc", "mode").first(), pl.col("first").min()
+    def _made(self, new: pl.DataFrame) -> None:
+        """Templates for keys not seen before: one per distinct (person matched, place, mode,
+        interval) in the batch, made by the row path's own ``_leg`` (the Checker) with the
+        leg's dates left open, added to the table that every block looks up."""
+        keys = new.group_by("key").agg(pl.col("who", "loc", "mode").first(), pl.col("first").min())
+        made: list[Template] = []
+        for _key, who, loc, mode_name, first in keys.iter_rows():
+            where, located = self._located[loc]
+            answer = self._leg(
+                self._matches[who], where, located, first, first, mode_name, ARRIVE, DEPART
             )
-            made: list[Template] = []
-            for _key, who, loc, mode_name, first in keys.iter_rows():
-                where, located = self._located[loc]
-                answer = self._leg(
-                    self._matches[who], where, located, first, first, mode_name, ARRIVE, DEPART
-                )
-                made.append(Template.of(answer))
-            self._table = _grown(self._table, keys.select("key"), made)
-            self._shape = None
-            frame = frame.with_columns(tid=self._tids(frame["key"]))
-        table = self._table
-        if table is not None:
-            counts = (
-                table.select("exposure", "obligation")[frame.filter(pl.col("fast"))["tid"]]
-                .group_by("exposure")
-                .agg(pl.len(), pl.col("obligation").sum())
-            )
-            for level, n, obligations in counts.iter_rows():
-                if level is not None:
-                    self.stats.by_exposure[level] = self.stats.by_exposure.get(level, 0) + n
-                    self.stats.obligations += obligations
-        return frame
+            made.append(Template.of(answer))
+        self._table = _grown(self._table, keys.select("key"), made)
+        self._shape = None
+        self._index = None
 
-    def _tids(self, key: pl.Series) -> pl.Series:
-        """Each key's row in the template table (null: none yet, or not a fast row)."""
-        index = self._template_shape().index
-        if index is None:
-            return pl.Series("tid", [None] * key.len(), dtype=pl.UInt32)
-        return key.to_frame().join(index, on="key", how="left", maintain_order="left")["tid"]
+    def _count(self, frame: pl.DataFrame) -> None:
+        """The templated rows' answers added to the summary."""
+        counts = (
+            frame.lazy()
+            .filter(pl.col("fast"))
+            .group_by("exposure")
+            .agg(pl.len(), pl.col("obligation").sum())
+            .collect(engine=ENGINE)
+        )
+        for level, n, obligations in counts.iter_rows():
+            if level is not None:
+                self.stats.by_exposure[level] = self.stats.by_exposure.get(level, 0) + n
+                self.stats.obligations += obligations
 
     def _template_shape(self) -> _Shape:
         """What the line builder needs of the template table, once per version of it."""
         if self._shape is None:
             table = self._table
             if table is None:
-                self._shape = _Shape(None, None, (), ())
+                self._shape = _Shape(None, (), ())
             else:
                 width = _width(table)
                 texts = [f"t{k}" for k in range(width + 1)]
@@ -544,7 +650,6 @@ class ColumnarRunner(BatchRunner):
                 empty = table.select(pl.col(texts).str.len_bytes().max() == 0).row(0)
                 kinds = table.select(pl.col(days).unique().implode()).row(0)
                 self._shape = _Shape(
-                    table.select("key").with_row_index("tid"),
                     table.select(*texts, *days),
                     tuple(bool(e) for e in empty),
                     tuple(tuple(sorted(k)) for k in kinds),
@@ -621,11 +726,10 @@ def _prefix(frame: pl.DataFrame, fmt: Format) -> pl.Expr:
 
 @dataclass(frozen=True)
 class _Shape:
-    """The template table as the line builder reads it: ``index`` (key -> tid), ``texts``
-    (t0..tN, d1..dN), which text columns are empty in every template and which dates each
-    gap holds across the templates (1 arrive, 2 depart, 0 none)."""
+    """The template table as the line builder reads it: ``texts`` (t0..tN, d1..dN), which
+    text columns are empty in every template and which dates each gap holds across the
+    templates (1 arrive, 2 depart, 0 none)."""
 
-    index: pl.DataFrame | None
     texts: pl.DataFrame | None
     empty: tuple[bool, ...]
     kinds: tuple[tuple[int, ...], ...]

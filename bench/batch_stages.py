@@ -46,9 +46,10 @@ def main() -> None:
     gc.freeze()  # as the CLI does
     t2 = time.perf_counter()
     for name, label in [
-        ("_resolved", "names and places"),
-        ("_intervals_of", "intervals"),
-        ("_templated", "templates (incl. _leg)"),
+        ("_key_query", "names, places, intervals, keys (the query)"),
+        ("_resolve_new", "  new names and places"),
+        ("_made", "templates made (incl. _leg)"),
+        ("_count", "summary counts"),
         ("_leg", "  _leg (templates and row path)"),
         ("_interval", "  _interval (the Checker)"),
         ("answer", "row path rows"),
