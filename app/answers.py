@@ -26,7 +26,6 @@ import threading
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.freshness import freshness
@@ -60,27 +59,29 @@ def _shape(question: Question) -> Shape:
     return (question[0], question[1], question[3], question[4])
 
 
-@dataclass
-class _Template:
-    body: bytes
-    #: The day it was made from; it is served once another day confirms it.
-    made_on: dt.date
-    confirmed: bool = False
+#: An interval's answer with the day and freshness marked: (body, the day it was made from,
+#: whether another day has confirmed it; it is served only then). A plain tuple of atomic
+#: values, which the collector stops tracking (not a class or a NamedTuple, which it always
+#: tracks): a server keeps 20,000 of them (see app.world).
+_Template = tuple[bytes, dt.date, bool]
 
 
 class AnswerCache:
     """The JSON answers of one Checker (one generation of datasets and rules)."""
 
-    def __init__(self, checker: Checker, bounds: Callable[..., list[dt.date]]) -> None:
+    def __init__(self, checker: Checker, bounds: Callable[..., tuple[dt.date, ...]]) -> None:
         """``bounds(person, country, birth_date, nationality)``: the change dates of a question
         as typed (those of every person it may mean, and under every contested fact)."""
         self.checker = checker
         self._bounds_of = bounds
-        self._bounds: dict[Shape, list[dt.date]] = {}
+        self._bounds: dict[Shape, tuple[dt.date, ...]] = {}
         self._templates: OrderedDict[tuple[Question, int], _Template] = OrderedDict()
         self._days: OrderedDict[tuple[Question, dt.date, dt.date], bytes] = OrderedDict()
         self._lock = threading.Lock()
-        self._fresh: dict[tuple[dt.date, dt.date], bytes] = {}
+        #: (today, {day: the freshness block's JSON}): replaced whole when today changes, so a
+        #: thread still on yesterday writes into yesterday's dict. Keyed by day alone (dates and
+        #: bytes: a dict the collector does not track; tuple keys would make it walk them all).
+        self._fresh: tuple[dt.date, dict[dt.date, bytes]] = (dt.date.min, {})
         self.hits = 0
         self.day_hits = 0
         self.misses = 0
@@ -95,10 +96,10 @@ class AnswerCache:
             if bounds is not None:
                 key = (question, bisect_right(bounds, day))
                 found = self._templates.get(key)
-                if found is not None and found.confirmed:
+                if found is not None and found[2]:
                     self._templates.move_to_end(key)
                     self.hits += 1
-                    body = found.body
+                    body = found[0]
             if body is None:
                 exact = self._days.get((question, day, today))
                 if exact is not None:
@@ -123,12 +124,13 @@ class AnswerCache:
             if len(self._days) > DAYS:
                 self._days.popitem(last=False)
             found = self._templates.get(key)
-            if found is not None and found.confirmed:
+            if found is not None and found[2]:
                 return
-        if found is not None and found.made_on != day:
-            if self.fill(found.body, day, today) == answer:
+        if found is not None and found[1] != day:
+            if self.fill(found[0], day, today) == answer:
                 with self._lock:
-                    found.confirmed = True
+                    if self._templates.get(key) is found:  # not replaced or evicted meanwhile
+                        self._templates[key] = (found[0], found[1], True)
                     self.confirmed += 1
                 return
             self.refused += 1
@@ -136,7 +138,7 @@ class AnswerCache:
         if body is None:
             return
         with self._lock:
-            self._templates[key] = _Template(body, day)
+            self._templates[key] = (body, day, False)
             self._templates.move_to_end(key)
             if len(self._templates) > INTERVALS:
                 self._templates.popitem(last=False)
@@ -151,7 +153,7 @@ class AnswerCache:
         index = bisect_right(bounds, day)
         with self._lock:
             found = self._templates.get((question, index))
-        if found is None or found.confirmed or found.made_on != day:
+        if found is None or found[2] or found[1] != day:
             return None
         for other in (day + ONE_DAY, day - ONE_DAY):
             if DATE_MIN <= other <= DATE_MAX and bisect_right(bounds, other) == index:
@@ -176,11 +178,14 @@ class AnswerCache:
         """The freshness block's JSON, kept per (day, today): it is filled into every answer
         served from a template, and building it (a pydantic model, then JSON) cost more than
         the rest of the fill."""
-        key = (day, today)
-        found = self._fresh.get(key)
+        made_on, blocks = self._fresh
+        if made_on != today:
+            blocks = {}
+            self._fresh = (today, blocks)
+        found = blocks.get(day)
         if found is None:
             found = freshness(self.checker.snapshot.as_of, day, today).model_dump_json().encode()
-            if len(self._fresh) >= FRESH_BLOCKS:
-                self._fresh.clear()
-            self._fresh[key] = found
+            if len(blocks) >= FRESH_BLOCKS:
+                blocks.clear()
+            blocks[day] = found
         return found

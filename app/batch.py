@@ -131,7 +131,7 @@ class BatchRunner:
         self._people: dict[tuple[str, str, str], PersonMatch] = {}
         self._countries: dict[tuple[str, str], tuple[Country, PlaceMatch | None] | DomainError] = {}
         # Keyed by (person, country, area id): an occupied area is its state, answered apart.
-        self._bounds: dict[tuple[str | None, str, str | None], list[dt.date]] = {}
+        self._bounds: dict[tuple[str | None, str, str | None], tuple[dt.date, ...]] = {}
         self._answers: dict[tuple[str, ...], Answer] = {}
         # Freshness depends on the day the answer is given: one day for the whole batch.
         self.today = checker.today()

@@ -111,7 +111,7 @@ class ColumnarRunner(BatchRunner):
         self._forget()
         # (person id, iso3, area id) -> its number in the search keys, and the keys themselves.
         self._pairs: dict[tuple[str | None, str, str | None], int] = {}
-        self._pair_bounds: dict[int, list[dt.date]] = {}
+        self._pair_bounds: dict[int, tuple[dt.date, ...]] = {}
         self._pairs_rows: list[tuple[str, str, int]] = []
         self._pairs_table: pl.DataFrame | None = None
         self._search: tuple[pl.Series, pl.Series] | None = None

@@ -243,7 +243,7 @@ class Checker:
         self.memo_misses = 0
         self._matches: dict[tuple[str, dt.date | None, str | None], PersonMatch] = {}
         self.answers = AnswerCache(self, self.question_bounds)
-        self._change_days: dict[tuple[str | None, str, str | None], list[dt.date]] = {}
+        self._change_days: dict[tuple[str | None, str, str | None], tuple[dt.date, ...]] = {}
         #: The clock answers read (freshness); tests set a fixed one.
         self.today: Callable[[], dt.date] = today_utc
         self.contested: tuple[ContestedFact, ...] = tuple(contested_facts(snapshot))
@@ -284,11 +284,12 @@ class Checker:
 
     def change_days(
         self, person_id: str | None, iso3: str, area: Area | None = None
-    ) -> list[dt.date]:
+    ) -> tuple[dt.date, ...]:
         """The days on which the facts for (person, country) change, the as-of date's next day,
         the rules' own date literals and the change dates under each contested fact's other
         value that bears on them included: between two of them every day is alike.
-        Kept per (person, country, area); callers must not change the list."""
+        Kept per (person, country, area), as a tuple: the collector does not track a tuple of
+        dates, and a server keeps thousands of these."""
         key = (person_id, iso3, area.id if area else None)
         found = self._change_days.get(key)
         if found is None:
@@ -298,12 +299,12 @@ class Checker:
             days.update(alternative_dates(self, person_id, iso3, area))
             days.add(self.snapshot.as_of + ONE_DAY)
             days.update(self.rulebook.date_cuts)
-            found = self._change_days[key] = sorted(days)
+            found = self._change_days[key] = tuple(sorted(days))
         return found
 
     def question_bounds(
         self, person: str, country: str, birth_date: dt.date | None, nationality: str | None
-    ) -> list[dt.date]:
+    ) -> tuple[dt.date, ...]:
         """The change dates of a check as typed: those of the person matched, or of every
         candidate shown, and those under each contested fact's other value (the answer's
         alternatives are computed under it)."""
@@ -320,7 +321,7 @@ class Checker:
             for fact in self.contested:
                 other = self.alternate_snapshot(fact)
                 days.update(other.change_dates(person_id, where.iso3, where.area))
-        return sorted(days)
+        return tuple(sorted(days))
 
     # --- evaluation ---------------------------------------------------------------------------
 

@@ -300,11 +300,11 @@ class ItineraryResult(BaseModel):
 
 def boundaries(
     checker: Checker, person_id: str | None, iso3: str, area: Area | None = None
-) -> list[dt.date]:
+) -> tuple[dt.date, ...]:
     """The days on which the facts for (person, country) change, the as-of date's next day
     included, and those under every contested fact's other value that bears on them: a stay is
     cut at each of these, and between two of them every day is the same. Kept by the Checker
-    (computed once per person and country): do not change the list."""
+    (computed once per person and country)."""
     return checker.change_days(person_id, iso3, area)
 
 

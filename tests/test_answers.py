@@ -4,6 +4,7 @@ byte the answer the per-call path computes, on every day, across every change da
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,62 @@ def test_cached_world_views_equal_the_per_call_path_across_change_dates(
                 cached = checker.world.json(person, day, mode)  # type: ignore[arg-type]
                 expected = compute(checker, person, day, mode).model_dump_json().encode()  # type: ignore[arg-type]
                 assert cached == expected, (person_id, mode, day)
+
+
+def tracked_within(*containers: object) -> int:
+    """How many objects the garbage collector tracks among ``containers`` and what they hold."""
+    seen: set[int] = set()
+    todo = [c for c in containers if gc.is_tracked(c)]
+    while todo:
+        obj = todo.pop()
+        if id(obj) not in seen:
+            seen.add(id(obj))
+            todo.extend(o for o in gc.get_referents(obj) if gc.is_tracked(o))
+    return len(seen)
+
+
+def test_the_caches_give_the_garbage_collector_nothing_to_walk(
+    snapshot: Snapshot, rulebook: Rulebook
+) -> None:
+    # A full collection stops a server worker while it walks every object it tracks. Cached
+    # rows kept as models, and dicts keyed by tuples, made that 50-120 ms under load, every
+    # 10 s or so, in front of every request. However full the answer and world caches, they
+    # hold the same few tracked objects: their own OrderedDicts, nothing per entry.
+    checker = Checker(snapshot, rulebook)
+    checker.today = lambda: TODAY
+    rng = random.Random(11)
+
+    def caches() -> list[object]:
+        a, w = checker.answers, checker.world
+        return [a._templates, a._days, a._fresh, a._bounds, w._rows, w._row_exposures,
+                w._views, w._bounds]  # fmt: skip
+
+    def fill(checks: int, views: int) -> int:
+        for _ in range(checks):
+            person, country = rng.choice(QUESTIONS)
+            day = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(9500))
+            checker.check_json(person, country, day, rng.choice(["visit", "transit"]))
+        for _ in range(views):
+            person_id = rng.choice(["putin-vladimir", "netanyahu-benjamin", "kony-joseph"])
+            day = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(9500))
+            checker.world.json(snapshot.people[person_id], day, "visit")
+        gc.collect()
+        return tracked_within(*caches())
+
+    few = fill(60, 6)
+    many = fill(1200, 120)
+    answers, world = checker.answers, checker.world
+    assert len(answers._templates) + len(answers._days) > 300 and len(answers._fresh[1]) > 1000
+    assert len(world._rows) > 1000
+    assert many == few <= 8
+    # The largest (a row per country and interval, a freshness block per day) stay untracked
+    # as they grow, between collections too: a tuple key would make the dict tracked again.
+    for _ in range(20):
+        day = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(9500))
+        checker.world.json(snapshot.people["al-bashir-omar"], day, "overflight")
+        checker.check_json("Putin", "Japan", day)
+    assert not gc.is_tracked(world._rows) and not gc.is_tracked(world._row_exposures)
+    assert not gc.is_tracked(answers._fresh[1])
 
 
 def test_a_flat_fact_record_is_each_groups_model_dump(snapshot: Snapshot, checker: Checker) -> None:
