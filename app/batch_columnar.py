@@ -131,6 +131,9 @@ class ColumnarRunner(BatchRunner):
         self._table: pl.DataFrame | None = None
         self._shape: _Shape | None = None
         self._index: pl.DataFrame | None = None
+        # What _template_shape reports of the table, kept up to date by _note_shape.
+        self._empty: list[bool] = []
+        self._kinds: list[set[int]] = []
         # The same as tables the block query joins on (rows, and the table made of them).
         self._people_rows: list[tuple[str, str, str, int, str]] = []
         self._people_table: pl.DataFrame | None = None
@@ -149,6 +152,7 @@ class ColumnarRunner(BatchRunner):
             self._table = None
             self._shape = None
             self._index = None
+            self._empty, self._kinds = [], []
         head = raw.read(self.small_bytes + 1) if self.small_bytes else b""
         if self.small_bytes and len(head) <= self.small_bytes:
             # The whole input is small: the row path (the reference), read as the CLI's
@@ -619,9 +623,26 @@ class ColumnarRunner(BatchRunner):
                 self._matches[who], where, located, first, first, mode_name, ARRIVE, DEPART
             )
             made.append(Template.of(answer))
+        self._note_shape(made)
         self._table = _grown(self._table, keys.select("key"), made)
         self._shape = None
         self._index = None
+
+    def _note_shape(self, made: list[Template]) -> None:
+        """Which text columns are empty in every template and which dates each gap holds, kept
+        up to date as templates are added (``_grown`` pads every template to the widest: an
+        empty text, date 0), so that the table is not scanned for them each time it grows."""
+        empty, kinds = self._empty, self._kinds
+        width = max([len(kinds), *(len(t.dates) for t in made)])
+        had = self._table is not None and self._table.height > 0
+        empty.extend([True] * (width + 1 - len(empty)))
+        kinds.extend({0} if had else set() for _ in range(width - len(kinds)))
+        for t in made:
+            for k, text in enumerate(t.texts):
+                if text:
+                    empty[k] = False
+            for k in range(width):
+                kinds[k].add(t.dates[k] if k < len(t.dates) else 0)
 
     def _count(self, frame: pl.DataFrame) -> None:
         """The templated rows' answers added to the summary."""
@@ -647,12 +668,10 @@ class ColumnarRunner(BatchRunner):
                 width = _width(table)
                 texts = [f"t{k}" for k in range(width + 1)]
                 days = [f"d{k}" for k in range(1, width + 1)]
-                empty = table.select(pl.col(texts).str.len_bytes().max() == 0).row(0)
-                kinds = table.select(pl.col(days).unique().implode()).row(0)
                 self._shape = _Shape(
                     table.select(*texts, *days),
-                    tuple(bool(e) for e in empty),
-                    tuple(tuple(sorted(k)) for k in kinds),
+                    tuple(self._empty),
+                    tuple(tuple(sorted(k)) for k in self._kinds),
                 )
         return self._shape
 

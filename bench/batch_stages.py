@@ -35,6 +35,17 @@ def timed(cls: Any, name: str, label: str) -> None:
     setattr(cls, name, wrapper)
 
 
+def _timed_function(function: Callable[..., Any], label: str) -> Callable[..., Any]:
+    def wrapper(*args: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args)
+        finally:
+            T[label] += time.perf_counter() - start
+
+    return wrapper
+
+
 def main() -> None:
     t0 = time.perf_counter()
     import app.batch_columnar as bc
@@ -45,11 +56,13 @@ def main() -> None:
     checker = checker_or_exit(None, None)
     gc.freeze()  # as the CLI does
     t2 = time.perf_counter()
+    bc._grown = _timed_function(bc._grown, "  template table grown")
     for name, label in [
         ("_key_query", "names, places, intervals, keys (the query)"),
         ("_resolve_new", "  new names and places"),
         ("_made", "templates made (incl. _leg)"),
         ("_count", "summary counts"),
+        ("_template_shape", "template shape"),
         ("_leg", "  _leg (templates and row path)"),
         ("_interval", "  _interval (the Checker)"),
         ("answer", "row path rows"),
