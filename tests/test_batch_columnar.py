@@ -108,6 +108,31 @@ def test_columnar_equals_the_row_path_with_quotes_blank_lines_and_broken_rows(
     assert_same(*both(checker, "".join(lines), "csv", "csv"))
 
 
+def test_columnar_equals_the_row_path_when_its_tables_are_dropped_mid_batch(
+    checker: Checker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its bound the batch drops its templates and the tables of names and places it
+    joins on, and numbers them afresh: the records stay the same."""
+    import app.batch_columnar as columnar
+
+    monkeypatch.setattr(columnar, "TEMPLATE_LIMIT", 40)
+    text = as_csv(legs(6_000, seed=23))
+    runner = ColumnarRunner(checker, small_bytes=0, block_bytes=16 << 10)
+    forgotten = 0
+    forget = runner._forget
+
+    def counting() -> None:
+        nonlocal forgotten
+        forgotten += 1
+        forget()
+
+    monkeypatch.setattr(runner, "_forget", counting)
+    got = runner.run_text(text, "csv", "ndjson")
+    reference = "".join(BatchRunner(checker).run(io.StringIO(text, newline=""), "csv", "ndjson"))
+    assert forgotten >= 3  # dropped several times over the batch
+    assert_same(reference, got)
+
+
 def test_text_that_is_not_utf8_reads_as_the_row_path_reads_it(checker: Checker) -> None:
     """Bytes that are not UTF-8 (in a name, in a column the batch does not use, in a field past
     the header's width) are read with replacement characters, as the row path reads them."""
