@@ -112,8 +112,7 @@ class ColumnarRunner(BatchRunner):
         # (person id, iso3, area id) -> its number in the search keys, and the keys themselves.
         self._pairs: dict[tuple[str | None, str, str | None], int] = {}
         self._pair_bounds: dict[int, tuple[dt.date, ...]] = {}
-        self._pairs_rows: list[tuple[str, str, int]] = []
-        self._pairs_table: pl.DataFrame | None = None
+        self._pairs_table = _Table({"person_id": pl.String, "geo": pl.String, "pair": pl.Int64})
         self._search: tuple[pl.Series, pl.Series] | None = None
 
     def _forget(self) -> None:
@@ -134,11 +133,19 @@ class ColumnarRunner(BatchRunner):
         # What _template_shape reports of the table, kept up to date by _note_shape.
         self._empty: list[bool] = []
         self._kinds: list[set[int]] = []
-        # The same as tables the block query joins on (rows, and the table made of them).
-        self._people_rows: list[tuple[str, str, str, int, str]] = []
-        self._people_table: pl.DataFrame | None = None
-        self._places_rows: list[tuple[str, str, int, str]] = []
-        self._places_table: pl.DataFrame | None = None
+        # The same as tables the block query joins on.
+        self._people_table = _Table(
+            {
+                "person": pl.String,
+                "birth_date": pl.String,
+                "nationality": pl.String,
+                "who": pl.Int64,
+                "person_id": pl.String,
+            }
+        )
+        self._places_table = _Table(
+            {"country": pl.String, "place": pl.String, "loc": pl.Int64, "geo": pl.String}
+        )
 
     # --- the stream -------------------------------------------------------------------------------
 
@@ -396,13 +403,13 @@ class ColumnarRunner(BatchRunner):
         query = (
             frame.lazy()
             .join(
-                self._people_frame().lazy(),
+                self._people_table.frame().lazy(),
                 on=["person", "birth_date", "nationality"],
                 how="left",
                 maintain_order="left",
             )
             .join(
-                self._places_frame().lazy(),
+                self._places_table.frame().lazy(),
                 on=["country", "place"],
                 how="left",
                 maintain_order="left",
@@ -413,7 +420,7 @@ class ColumnarRunner(BatchRunner):
                 & (pl.col("loc").fill_null(-1) >= 0)
             )
             .join(
-                self._pairs_frame().lazy(),
+                self._pairs_table.frame().lazy(),
                 on=["person_id", "geo"],
                 how="left",
                 maintain_order="left",
@@ -480,8 +487,7 @@ class ColumnarRunner(BatchRunner):
                         found = (who, match.person.id if match.person else _NO_PERSON, match)
                     self._p_keys[key] = found
                 rows.append((person, birth, nationality, found[0], found[1]))
-            self._people_rows.extend(rows)
-            self._people_table = None
+            self._people_table.extend(rows)
         if places:
             places_rows: list[tuple[str, str, int, str]] = []
             fresh = ok.filter(pl.col("loc").is_null()).select("country", "place")
@@ -505,8 +511,7 @@ class ColumnarRunner(BatchRunner):
                         found2 = (loc, geo, located)
                     self._l_keys[key2] = found2
                 places_rows.append((country, place, found2[0], found2[1]))
-            self._places_rows.extend(places_rows)
-            self._places_table = None
+            self._places_table.extend(places_rows)
 
     def _locate(self, country: str, place: str) -> Any:
         try:
@@ -519,6 +524,7 @@ class ColumnarRunner(BatchRunner):
         search keys."""
         fresh = keyed.filter(pl.col("ok2") & pl.col("pair").is_null())
         pairs = fresh.select("person_id", "geo", "loc").unique(subset=["person_id", "geo"])
+        pairs_rows: list[tuple[str, str, int]] = []
         for person_id, geo, loc in pairs.iter_rows():
             where = self._located[loc][0]
             key = (
@@ -533,46 +539,8 @@ class ColumnarRunner(BatchRunner):
                     key, boundaries(self.checker, key[0], where.iso3, where.area)
                 )
                 self._search = None
-            self._pairs_rows.append((person_id, geo, number))
-        self._pairs_table = None
-
-    def _people_frame(self) -> pl.DataFrame:
-        if self._people_table is None:
-            self._people_table = pl.DataFrame(
-                self._people_rows,
-                schema={
-                    "person": pl.String,
-                    "birth_date": pl.String,
-                    "nationality": pl.String,
-                    "who": pl.Int64,
-                    "person_id": pl.String,
-                },
-                orient="row",
-            )
-        return self._people_table
-
-    def _places_frame(self) -> pl.DataFrame:
-        if self._places_table is None:
-            self._places_table = pl.DataFrame(
-                self._places_rows,
-                schema={
-                    "country": pl.String,
-                    "place": pl.String,
-                    "loc": pl.Int64,
-                    "geo": pl.String,
-                },
-                orient="row",
-            )
-        return self._places_table
-
-    def _pairs_frame(self) -> pl.DataFrame:
-        if self._pairs_table is None:
-            self._pairs_table = pl.DataFrame(
-                self._pairs_rows,
-                schema={"person_id": pl.String, "geo": pl.String, "pair": pl.Int64},
-                orient="row",
-            )
-        return self._pairs_table
+            pairs_rows.append((person_id, geo, number))
+        self._pairs_table.extend(pairs_rows)
 
     def _index_frame(self) -> pl.DataFrame:
         """Template key -> its row in the table (``tid``), with its exposure and obligation."""
@@ -741,6 +709,25 @@ def _prefix(frame: pl.DataFrame, fmt: Format) -> pl.Expr:
     quoted = pl.concat_str(pl.lit('"'), ident.str.replace_all('"', '""', literal=True), pl.lit('"'))
     ident_csv = pl.when(ident.str.contains(_CSV_SPECIAL)).then(quoted).otherwise(ident)
     return pl.concat_str(pl.col("row").cast(pl.String), pl.lit(","), ident_csv, pl.lit(","))
+
+
+class _Table:
+    """Rows a batch adds as it resolves names, places and pairs, and the table of them that the
+    block query joins on, made again only after rows were added."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.rows: list[tuple[Any, ...]] = []
+        self._frame: pl.DataFrame | None = None
+
+    def extend(self, rows: list[Any]) -> None:
+        self.rows.extend(rows)
+        self._frame = None
+
+    def frame(self) -> pl.DataFrame:
+        if self._frame is None:
+            self._frame = pl.DataFrame(self.rows, schema=self.schema, orient="row")
+        return self._frame
 
 
 @dataclass(frozen=True)
