@@ -153,18 +153,7 @@ class WorldViews:
         counts = count(exposure for exposure, _ in rows)
         # The view's own JSON around an empty country list, the rows' JSON spliced in: the
         # bytes model_dump_json gives for the whole view (tests compare them).
-        empty = (
-            WorldView(
-                person=person.id,
-                name=person.name,
-                date=DATE_PLACEHOLDER,
-                mode=mode,
-                counts=counts,
-                countries=[],
-            )
-            .model_dump_json()
-            .encode()
-        )
+        empty = view(person, DATE_PLACEHOLDER, mode, [], counts).model_dump_json().encode()
         head, tail = empty.rsplit(b"[]", 1)
         template = b"".join((head, b"[", b",".join(json for _, json in rows), b"]", tail))
         with self._lock:
@@ -213,9 +202,16 @@ def count(exposures: Iterable[str]) -> dict[str, int]:
     return counts
 
 
-def view(person: Person, day: dt.date, mode: Mode, rows: list[WorldEntry]) -> WorldView:
-    """The view from its rows."""
-    counts = count(r.exposure.value for r in rows)
+def view(
+    person: Person,
+    day: dt.date,
+    mode: Mode,
+    rows: list[WorldEntry],
+    counts: dict[str, int] | None = None,
+) -> WorldView:
+    """The view from its rows (``counts``: theirs, when the rows are given apart as JSON)."""
+    if counts is None:
+        counts = count(r.exposure.value for r in rows)
     return WorldView(
         person=person.id, name=person.name, date=day, mode=mode, counts=counts, countries=rows
     )
