@@ -32,11 +32,27 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any, Literal, TextIO
 
-from app.checks import CANDIDATES_SHOWN, Checker, severity, short, taken_as, uncertainty
-from app.contested import Difference, OtherAnswer, differences, other_answers, outcome
-from app.data.alternatives import plain
+from app.checks import (
+    CANDIDATES_SHOWN,
+    Checker,
+    Grounds,
+    severity,
+    short,
+    taken_as,
+    uncertainty,
+)
+from app.contested import (
+    Difference,
+    OtherAnswer,
+    answers_under,
+    differences,
+    other_grounds,
+    outcome,
+)
+from app.data.alternatives import ContestedFact, plain
 from app.errors import DomainError
 from app.freshness import leg_caveat
 from app.itinerary import MAX_STAY_DAYS, boundaries
@@ -136,6 +152,11 @@ class BatchRunner:
         # Freshness depends on the day the answer is given: one day for the whole batch.
         self.today = checker.today()
         self._fresh: dict[tuple[bool, bool], tuple[str, str]] = {}
+        # The facts of each interval, for its three modes (see ``_grounds_of``).
+        self._grounds: dict[
+            tuple[str | None, str, str | None, int],
+            tuple[tuple[Grounds, ...], tuple[tuple[ContestedFact, tuple[Grounds, ...]], ...]],
+        ] = {}
 
     # --- one row ------------------------------------------------------------------------------
 
@@ -507,33 +528,61 @@ class BatchRunner:
         self, match: PersonMatch, country: Country, mode: str, index: int, day: dt.date
     ) -> Interval:
         person_id = match.person.id if match.person else None
-        key = (person_id, country.iso3, country.area.id if country.area else None, mode, index)
+        area_id = country.area.id if country.area else None
+        key = (person_id, country.iso3, area_id, mode, index)
         intervals = self.checker.leg_intervals  # shared by every batch of the generation
         found: Interval | None = intervals.get(key)
         if found is not None:
             return found
-        evaluated = self.checker.evaluate(match.person, country, day, mode)  # type: ignore[arg-type]
-        worst = max(evaluated, key=lambda e: severity(e.decision))
-        decision = worst.decision
+        checker = self.checker
+        main, others = self._grounds_of(match, country, index, day)
+        decided = checker.rulings(main, day, mode)  # type: ignore[arg-type]
+        # The worst over the warrants; among equals the first (as max keeps it).
+        worst_flat, worst = max(decided, key=lambda d: severity(d[1]))
         rules: list[str] = []
-        for e in evaluated:
-            rules.extend(
-                f.placed.rule.id for f in e.decision.fired if f.placed.rule.id not in rules
-            )
-        decisive = self.checker.rulebook.by_id.get(decision.decided_by.get("exposure", ""))
-        flat = {**worst.facts.flat(), "query.date": DAY}
-        summary = decisive.rule.render(flat) if decisive else f"Exposure {decision.exposure.value}."
+        for _, ruling in decided:
+            rules.extend(p.rule.id for p in ruling.fired if p.rule.id not in rules)
+        # Only the deciding rule's explanation is shown: only it is rendered, with DAY for the
+        # date, filled in per leg.
+        decisive = checker.rulebook.by_id.get(worst.decided_by.get("exposure", ""))
+        flat = {**worst_flat, "query.date": DAY}
+        summary = decisive.rule.render(flat) if decisive else f"Exposure {worst.exposure.value}."
         found = Interval(
-            exposure=decision.exposure.value,
-            obligation=decision.obligation,
-            rules_json=json.dumps(rules, separators=(",", ":")),
-            summary_json=json.dumps(summary, ensure_ascii=False),
+            exposure=worst.exposure.value,
+            obligation=worst.obligation,
+            # Rule ids are slugs (a-z, 0-9, - and _): their JSON is the text in quotes.
+            rules_json="[" + ",".join(f'"{r}"' for r in rules) + "]",
+            summary_json=encode_basestring(summary),  # json.dumps(summary, ensure_ascii=False)
             summary_text=summary,
-            others=other_answers(self.checker, match.person, country, day, mode),  # type: ignore[arg-type]
+            others=answers_under(checker, others, day, mode),  # type: ignore[arg-type]
         )
         if len(intervals) >= CACHE_LIMIT:
             intervals.clear()
         intervals[key] = found
+        return found
+
+    def _grounds_of(
+        self, match: PersonMatch, country: Country, index: int, day: dt.date
+    ) -> tuple[tuple[Grounds, ...], tuple[tuple[ContestedFact, tuple[Grounds, ...]], ...]]:
+        """The facts, the query's aside, of an interval between change dates, recorded and
+        under each contested fact's other value: the same for the three modes (and for every
+        day of the interval, as its answers are), so built once for them."""
+        person = match.person
+        key = (
+            person.id if person else None,
+            country.iso3,
+            country.area.id if country.area else None,
+            index,
+        )
+        found = self._grounds.get(key)
+        if found is None:
+            found = (
+                self.checker.grounds(person, country, day),
+                other_grounds(self.checker, person, country, day),
+            )
+            if len(self._grounds) >= CACHE_LIMIT:
+                self._grounds.clear()
+            self._grounds[key] = found
         return found
 
     # --- streams ------------------------------------------------------------------------------

@@ -13,16 +13,24 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.answers import AnswerCache
 from app.data.alternatives import ContestedFact, applied, concerns, contested_facts
 from app.data.models import CONFIDENCE_ORDER, Application, Area, Confidence, Person, Warrant
 from app.data.snapshot import Membership, Snapshot
-from app.engine.facts import CountryFacts, FactRecord, Mode, PersonFacts, QueryFacts, WarrantFacts
+from app.engine.facts import (
+    FLAT_NAMES,
+    CountryFacts,
+    FactRecord,
+    Mode,
+    PersonFacts,
+    QueryFacts,
+    WarrantFacts,
+)
 from app.engine.language import EXPOSURE_RANK, Exposure
-from app.engine.rulebook import ENGINE_VERSION, Decision, PlacedRule, Rulebook, aggregate
+from app.engine.rulebook import ENGINE_VERSION, Decision, PlacedRule, Rulebook, Ruling, ruling_of
 from app.errors import AmbiguousPerson, InvalidInput
 from app.freshness import freshness, today_utc
 from app.resolve.countries import Country, CountryResolver
@@ -187,6 +195,81 @@ def country_facts(
     )
 
 
+@dataclass(frozen=True)
+class Grounds:
+    """The facts of one (person, warrant, country, date) but the query's: a fact record is
+    these and the query (date, mode), so the three modes of a day share one Grounds."""
+
+    warrant: Warrant | None
+    person: PersonFacts
+    warrant_facts: WarrantFacts
+    country: CountryFacts
+    as_of: dt.date  # the Snapshot's: whether the date is after it is a query fact
+    _rest: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def query(self, day: dt.date, mode: Mode) -> QueryFacts:
+        return QueryFacts(date=day, mode=mode, after_as_of=day > self.as_of)
+
+    def record(self, query: QueryFacts) -> FactRecord:
+        """The fact record for ``query`` (its date must be the one these were built for, or
+        a day alike: between the same two change dates)."""
+        return FactRecord(
+            query=query, person=self.person, warrant=self.warrant_facts, country=self.country
+        )
+
+    def flat(self, query: QueryFacts) -> dict[str, Any]:
+        """``self.record(query).flat()``, without making the record."""
+        out = {key: query.__dict__[name] for name, key in _QUERY_NAMES}
+        out.update(self._rest)
+        return out
+
+    def __post_init__(self) -> None:
+        # The flat names of the groups but the query's, read once for every mode and warrant.
+        rest: dict[str, Any] = {}
+        for group, names in FLAT_NAMES[1:]:
+            values = getattr(self, _GROUND_FIELDS[group]).__dict__
+            for name, key in names:
+                rest[key] = values[name]
+        object.__setattr__(self, "_rest", rest)
+
+
+#: FactRecord's groups as Grounds holds them.
+_GROUND_FIELDS = {"person": "person", "warrant": "warrant_facts", "country": "country"}
+_QUERY_NAMES = FLAT_NAMES[0][1]
+assert FLAT_NAMES[0][0] == "query" and tuple(g for g, _ in FLAT_NAMES[1:]) == tuple(_GROUND_FIELDS)
+
+
+def build_grounds(
+    snapshot: Snapshot,
+    person: Person | None,
+    warrants: Iterable[Warrant | None],
+    country: Country,
+    day: dt.date,
+) -> tuple[Grounds, ...]:
+    """The Grounds of (person, country, day) for each of ``warrants`` (the person's facts and
+    the country's membership are the same for every warrant: looked up once)."""
+    membership = snapshot.membership(country.iso3, day)
+    person_group = person_facts(
+        person, day, snapshot.pending_application(person.id, day) if person else None
+    )
+    return tuple(
+        Grounds(
+            warrant=warrant,
+            person=person_group,
+            warrant_facts=warrant_facts(
+                warrant,
+                day,
+                snapshot.situations[warrant.situation].name
+                if warrant and warrant.situation in snapshot.situations
+                else "",
+            ),
+            country=country_facts(snapshot, country, membership, person, warrant, day),
+            as_of=snapshot.as_of,
+        )
+        for warrant in warrants
+    )
+
+
 def build_facts(
     snapshot: Snapshot,
     person: Person | None,
@@ -196,24 +279,11 @@ def build_facts(
     mode: Mode,
 ) -> FactRecord:
     """The fact record for one (person, warrant, country, date, mode)."""
-    membership = snapshot.membership(country.iso3, day)
-    return FactRecord(
-        query=QueryFacts(date=day, mode=mode, after_as_of=day > snapshot.as_of),
-        person=person_facts(
-            person, day, snapshot.pending_application(person.id, day) if person else None
-        ),
-        warrant=warrant_facts(
-            warrant,
-            day,
-            snapshot.situations[warrant.situation].name
-            if warrant and warrant.situation in snapshot.situations
-            else "",
-        ),
-        country=country_facts(snapshot, country, membership, person, warrant, day),
-    )
+    (grounds,) = build_grounds(snapshot, person, [warrant], country, day)
+    return grounds.record(grounds.query(day, mode))
 
 
-def severity(decision: Decision) -> tuple[int, int]:
+def severity(decision: Decision | Ruling) -> tuple[int, int]:
     return (EXPOSURE_RANK[decision.exposure], int(decision.obligation))
 
 
@@ -237,7 +307,7 @@ class Checker:
         self.versions = Versions(
             datasets=snapshot.version, rules=rulebook.version, engine=ENGINE_VERSION
         )
-        self._memo: OrderedDict[tuple[Any, ...], tuple[PlacedRule, ...]] = OrderedDict()
+        self._memo: OrderedDict[tuple[Any, ...], Ruling] = OrderedDict()
         self._memo_lock = threading.Lock()
         self.memo_hits = 0
         self.memo_misses = 0
@@ -325,14 +395,9 @@ class Checker:
 
     # --- evaluation ---------------------------------------------------------------------------
 
-    def fired(
-        self, facts: FactRecord, flat: dict[str, Any] | None = None
-    ) -> tuple[PlacedRule, ...]:
-        """The rules that fire for a fact record (``flat``: the same, flattened, if at hand):
-        durable-rules runs once per distinct value of the facts the conditions test; the rest
-        is a memo hit."""
-        if flat is None:
-            flat = facts.flat()
+    def ruling(self, flat: dict[str, Any]) -> Ruling:
+        """What the rules decide for a flat fact record, explanations aside: durable-rules runs
+        once per distinct value of the facts the conditions test; the rest is a memo hit."""
         key = self.rulebook.key_of(flat)
         with self._memo_lock:
             found = self._memo.get(key)
@@ -340,18 +405,40 @@ class Checker:
                 self._memo.move_to_end(key)
                 self.memo_hits += 1
                 return found
-        fired = tuple(self.rulebook.fire_flat(flat))
+        found = ruling_of(self.rulebook.fire_flat(flat))
         with self._memo_lock:
             self.memo_misses += 1
-            self._memo[key] = fired
+            self._memo[key] = found
             if len(self._memo) > MEMO_SIZE:
                 self._memo.popitem(last=False)
-        return fired
+        return found
+
+    def fired(
+        self, facts: FactRecord, flat: dict[str, Any] | None = None
+    ) -> tuple[PlacedRule, ...]:
+        """The rules that fire for a fact record (``flat``: the same, flattened, if at hand)."""
+        return self.ruling(facts.flat() if flat is None else flat).fired
 
     def decide(self, facts: FactRecord) -> Decision:
         """The decision for a fact record, explanations rendered for it."""
         flat = facts.flat()  # once: the memo key, the engine and the explanations read it
-        return aggregate(self.fired(facts, flat), flat)
+        return self.ruling(flat).explained(flat)
+
+    def grounds(
+        self,
+        person: Person | None,
+        country: Country,
+        day: dt.date,
+        snapshot: Snapshot | None = None,
+    ) -> tuple[Grounds, ...]:
+        """The facts but the query's, per warrant against the person (one with status none if
+        none), on this generation's Snapshot or on ``snapshot`` (a contested fact's other
+        value): what ``evaluate`` decides on, for any mode."""
+        snap = snapshot or self.snapshot
+        if person is not None and snapshot is not None:
+            person = snap.people.get(person.id, person)
+        warrants: list[Warrant | None] = list(snap.warrants_of(person.id)) if person else []
+        return build_grounds(snap, person, warrants or [None], country, day)
 
     def evaluate(
         self,
@@ -363,16 +450,24 @@ class Checker:
     ) -> list[Evaluated]:
         """One evaluation per warrant against the person (one with status none if none), on
         this generation's Snapshot or on ``snapshot`` (a contested fact's other value)."""
-        snap = snapshot or self.snapshot
-        if person is not None and snapshot is not None:
-            person = snap.people.get(person.id, person)
-        warrants: list[Warrant | None] = list(snap.warrants_of(person.id)) if person else []
-        if not warrants:
-            warrants = [None]
         out = []
-        for warrant in warrants:
-            facts = build_facts(snap, person, warrant, country, day, mode)
-            out.append(Evaluated(warrant, facts, self.decide(facts)))
+        for grounds in self.grounds(person, country, day, snapshot):
+            query = grounds.query(day, mode)
+            flat = grounds.flat(query)  # once: the memo key, the engine and the explanations
+            decision = self.ruling(flat).explained(flat)
+            out.append(Evaluated(grounds.warrant, grounds.record(query), decision))
+        return out
+
+    def rulings(
+        self, grounds: Iterable[Grounds], day: dt.date, mode: Mode
+    ) -> list[tuple[dict[str, Any], Ruling]]:
+        """``evaluate`` from Grounds at hand, without rendering any explanation: per warrant,
+        the flat fact record and what the rules decide (the batch renders only the deciding
+        rule's explanation, once per interval)."""
+        out = []
+        for g in grounds:
+            flat = g.flat(g.query(day, mode))
+            out.append((flat, self.ruling(flat)))
         return out
 
     def worst_decision(self, person: str, country: str, day: dt.date, mode: Mode) -> Decision:
@@ -881,4 +976,4 @@ def _summary(worst: Evaluated) -> str:
     return text or f"Exposure {decision.exposure.value}."
 
 
-__all__ = ["Checker", "Evaluated", "Exposure", "build_facts"]
+__all__ = ["Checker", "Evaluated", "Exposure", "Grounds", "build_facts", "build_grounds"]

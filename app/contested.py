@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
-from app.checks import Checker, severity
+from app.checks import Checker, Grounds, severity
 from app.data.alternatives import ContestedFact, concerns
 from app.data.models import Area, Person
 from app.engine.facts import Mode
@@ -78,11 +78,31 @@ def other_answers(
 ) -> tuple[OtherAnswer, ...]:
     """The answer on ``day`` under each other value that bears on (person, country), computed
     by the same engine on the Snapshot with that value applied."""
+    return answers_under(checker, other_grounds(checker, person, country, day), day, mode)
+
+
+def other_grounds(
+    checker: Checker, person: Person | None, country: Country, day: dt.date
+) -> tuple[tuple[ContestedFact, tuple[Grounds, ...]], ...]:
+    """The facts, the query's aside, under each other value that bears on (person, country):
+    the same for every mode (``answers_under`` decides on them)."""
+    return tuple(
+        (fact, checker.grounds(person, country, day, snapshot=checker.alternate_snapshot(fact)))
+        for fact in bearing(checker, person.id if person else None, country.iso3)
+    )
+
+
+def answers_under(
+    checker: Checker,
+    grounds: tuple[tuple[ContestedFact, tuple[Grounds, ...]], ...],
+    day: dt.date,
+    mode: Mode,
+) -> tuple[OtherAnswer, ...]:
+    """The answer (the worst over the warrants) under each other value, for one mode: only
+    exposure and obligation, so no explanation is rendered."""
     out: list[OtherAnswer] = []
-    for fact in bearing(checker, person.id if person else None, country.iso3):
-        other = checker.alternate_snapshot(fact)
-        evaluated = checker.evaluate(person, country, day, mode, snapshot=other)
-        worst = max((e.decision for e in evaluated), key=severity)
+    for fact, under in grounds:
+        worst = max((r for _, r in checker.rulings(under, day, mode)), key=severity)
         out.append(OtherAnswer(fact, worst.exposure, worst.obligation))
     return tuple(out)
 

@@ -154,7 +154,35 @@ class Rulebook:
         return out
 
 
-def aggregate(fired: list[PlacedRule] | tuple[PlacedRule, ...], flat: dict[str, Any]) -> Decision:
+@dataclass(frozen=True)
+class Ruling:
+    """What the fired rules decide, explanations aside: the same for every fact record whose
+    tested facts are the same, so computed once per distinct record (``Checker.ruling``)."""
+
+    fired: tuple[PlacedRule, ...]
+    exposure: Exposure
+    obligation: bool
+    notes: tuple[str, ...]
+    decided_by: dict[str, str]
+    contested: tuple[tuple[str, Contested], ...]
+
+    @property
+    def rank(self) -> int:
+        return EXPOSURE_RANK[self.exposure]
+
+    def explained(self, flat: dict[str, Any]) -> Decision:
+        """The Decision, each fired rule's explanation rendered for the fact record ``flat``."""
+        return Decision(
+            exposure=self.exposure,
+            obligation=self.obligation,
+            fired=tuple(Fired(p, p.rule.render(flat)) for p in self.fired),
+            notes=self.notes,
+            decided_by=dict(self.decided_by),  # the caller's own: this one is shared
+            contested=self.contested,
+        )
+
+
+def ruling_of(fired: list[PlacedRule] | tuple[PlacedRule, ...]) -> Ruling:
     """Exposure and obligation each come from the highest-priority fired rule that sets them."""
     exposure: Exposure | None = None
     obligation: bool | None = None
@@ -182,14 +210,19 @@ def aggregate(fired: list[PlacedRule] | tuple[PlacedRule, ...], flat: dict[str, 
     )
     if exposure is None or obligation is None:
         notes.append("No rule decided this case; the rulebook should cover it (see rules lint).")
-    return Decision(
+    return Ruling(
+        fired=tuple(fired),
         exposure=exposure or Exposure.none,
         obligation=bool(obligation),
-        fired=tuple(Fired(p, p.rule.render(flat)) for p in fired),
         notes=tuple(notes),
         decided_by=decided_by,
         contested=contested,
     )
+
+
+def aggregate(fired: list[PlacedRule] | tuple[PlacedRule, ...], flat: dict[str, Any]) -> Decision:
+    """The Decision for the rules fired on ``flat``, every explanation rendered."""
+    return ruling_of(fired).explained(flat)
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -257,4 +290,13 @@ def load_rulebook(directory: Path, extra: dict[str, str] | None = None) -> Ruleb
     )
 
 
-__all__ = ["Decision", "Fired", "PlacedRule", "Rulebook", "load_file", "load_rulebook"]
+__all__ = [
+    "Decision",
+    "Fired",
+    "PlacedRule",
+    "Rulebook",
+    "Ruling",
+    "load_file",
+    "load_rulebook",
+    "ruling_of",
+]
