@@ -70,7 +70,11 @@ class _QuietHost(durable_engine.Host):  # type: ignore[misc]
 
 
 class CompiledRulebook:
-    """Rule files compiled into durable-rules rulesets (one ruleset per file)."""
+    """Rule files compiled into one durable-rules ruleset.
+
+    One ruleset for all files, not one per file: an evaluation then asserts the facts once
+    (one state made and deleted, one catch-all action) instead of once per file, a quarter of
+    the cost with five files; which rules fire does not depend on how they are grouped."""
 
     def __init__(self, files: Sequence[tuple[str, Sequence[Rule]]]) -> None:
         global _live
@@ -78,23 +82,21 @@ class CompiledRulebook:
         # The actions write into this box, not into self: no reference cycle, so the rulebook
         # is freed (and its rulesets retired) as soon as the last reference goes.
         self._box: list[list[str] | None] = [None]
-        definitions: dict[str, dict[str, Any]] = {}
-        self.ruleset_names: list[str] = []
-        for index, (file_name, rules) in enumerate(files):
-            name = f"g{generation}-f{index}-{_safe(file_name)}"
-            definition: dict[str, Any] = {}
+        definition: dict[str, Any] = {}
+        for _file_name, rules in files:
             for rule in rules:
+                if rule.id in definition:  # load_rulebook refuses these with their lines
+                    raise ValueError(f"duplicate rule id {rule.id!r}")
                 definition[rule.id] = {
                     "all": [{"m": compile_rule(rule.when)}],
                     "run": _recorder(self._box, rule.id),
                 }
-            definition[CATCH_ALL] = {"all": [{"m": dict(DISCRIMINATOR)}], "run": _nothing}
-            definitions[name] = definition
-            self.ruleset_names.append(name)
+        definition[CATCH_ALL] = {"all": [{"m": dict(DISCRIMINATOR)}], "run": _nothing}
+        self.ruleset_names: list[str] = [f"g{generation}-rules"]
         with ENGINE_LOCK:
             _delete_retired()
             self._host = _QuietHost()
-            self._host.set_rulesets(definitions)
+            self._host.set_rulesets({self.ruleset_names[0]: definition})
             handles = [self._host.get_ruleset(name)._handle for name in self.ruleset_names]
             _live += len(handles)
         weakref.finalize(self, _retire, handles)
@@ -136,7 +138,3 @@ def _recorder(box: list[list[str] | None], rule_id: str) -> Any:
 
 def _nothing(_closure: Any) -> None:
     return None
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in name)
