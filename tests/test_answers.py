@@ -257,6 +257,39 @@ def test_a_flat_fact_record_is_each_groups_model_dump(snapshot: Snapshot, checke
             assert list(facts.flat().items()) == list(dumped.items())
 
 
+def test_the_decision_without_explanations_is_the_full_decision(
+    snapshot: Snapshot, checker: Checker
+) -> None:
+    # Batches decide from facts built once for the three modes and render no explanation;
+    # checks render every fired rule's. On the shipped data both say the same in every field
+    # but the explanations, and the flat record is the fact record's own.
+    rng = random.Random(8)
+    people = [None, *snapshot.people.values()]
+    countries = list(checker.countries.all())
+    for _ in range(300):
+        person, country = rng.choice(people), rng.choice(countries)
+        day = dt.date(1999, 1, 1) + dt.timedelta(days=rng.randrange(11000))
+        grounds = checker.grounds(person, country, day)
+        for mode in ("visit", "transit", "overflight"):
+            full = checker.evaluate(person, country, day, mode)
+            quiet = checker.rulings(grounds, day, mode)
+            assert len(full) == len(quiet)
+            for e, (flat, ruling) in zip(full, quiet, strict=True):
+                assert flat == e.facts.flat()
+                decision = e.decision
+                assert [f.placed for f in decision.fired] == list(ruling.fired)
+                assert (ruling.exposure, ruling.obligation, ruling.notes, ruling.contested) == (
+                    decision.exposure,
+                    decision.obligation,
+                    decision.notes,
+                    decision.contested,
+                )
+                assert ruling.decided_by == decision.decided_by
+                assert [f.explanation for f in decision.fired] == [
+                    p.rule.render(flat) for p in ruling.fired
+                ]
+
+
 def _front(client: TestClient) -> CachedAnswers:
     """The app's CachedAnswers middleware (built with the app's middleware stack)."""
     layer: Any = client.app.middleware_stack  # type: ignore[attr-defined]

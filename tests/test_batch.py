@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import random
@@ -15,17 +16,24 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.batch import BatchRunner, run_text
-from app.checks import Checker
+from app.batch import DAY, BatchRunner, run_text
+from app.checks import Checker, severity
+from app.contested import bearing
 from app.data import Snapshot
+from app.data.models import Person
+from app.engine.facts import Mode
 from app.engine.rulebook import Rulebook
 from app.itinerary import Itinerary, Leg, check_itinerary, check_leg
 from app.main import create_app
+from app.resolve.countries import Country
+from app.resolve.people import PersonMatch
 from app.settings import Settings
+from app.types import DATE_MIN
 
 from .conftest import ROOT, d
 
 EXAMPLES = ROOT / "examples"
+ONE_DAY = dt.timedelta(days=1)
 
 
 def ndjson(checker: Checker, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -390,14 +398,14 @@ def test_a_second_batch_reuses_the_generations_intervals(
     # exactly what a Checker that never saw the first batch says.
     shared = Checker(snapshot, rulebook)
     calls = 0
-    evaluate = shared.evaluate
+    rulings = shared.rulings  # what the batch decides on (per interval and mode)
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
-        return evaluate(*args, **kwargs)
+        return rulings(*args, **kwargs)
 
-    shared.evaluate = counted  # type: ignore[method-assign]
+    shared.rulings = counted  # type: ignore[method-assign]
     legs = [
         ("Putin", "Japan", 3, "visit"),
         ("Putin", "Mongolia", 4, "transit"),
@@ -422,3 +430,123 @@ def test_a_second_batch_reuses_the_generations_intervals(
     assert calls == 0
     assert [json.loads(line)["id"] for line in again.splitlines()] == ["b0", "b1", "b2", "b3"]
     assert again == run_text(Checker(snapshot, rulebook), second, "csv", "ndjson")
+
+
+# --- the first evaluation of an interval ------------------------------------------------------
+
+
+def _full_interval(
+    checker: Checker, person: Person | None, country: Country, day: dt.date, mode: Mode
+) -> tuple[Any, ...]:
+    """What a batch interval holds, computed the full way: facts built for this day and mode,
+    every fired rule's explanation rendered, the contested values' answers from their own
+    full evaluations."""
+    evaluated = checker.evaluate(person, country, day, mode)
+    worst = max(evaluated, key=lambda e: severity(e.decision)).decision
+    rules: list[str] = []
+    for e in evaluated:
+        rules.extend(f.placed.rule.id for f in e.decision.fired if f.placed.rule.id not in rules)
+    summary = next(
+        (f.explanation for f in worst.fired if f.placed.rule.id == worst.decided_by["exposure"]),
+        f"Exposure {worst.exposure.value}.",
+    )
+    others = []
+    for fact in bearing(checker, person.id if person else None, country.iso3):
+        other = checker.evaluate(person, country, day, mode, checker.alternate_snapshot(fact))
+        under = max((e.decision for e in other), key=severity)
+        others.append((fact.key, under.exposure, under.obligation))
+    return (
+        worst.exposure.value,
+        worst.obligation,
+        json.dumps(rules, separators=(",", ":")),
+        json.dumps(summary, ensure_ascii=False),
+        summary,
+        others,
+    )
+
+
+def test_the_batch_decides_each_interval_as_the_full_check(
+    snapshot: Snapshot, rulebook: Rulebook
+) -> None:
+    # The batch builds an interval's facts once for its three modes (on the first day a leg
+    # asks about) and renders only the deciding rule's explanation. On the shipped data, for
+    # every interval between change dates of 150 (person, country) pairs (those under contested
+    # facts included), each mode asked on another day of the interval than the one its facts
+    # were built on, it keeps exactly what the full evaluation of that day and mode says.
+    checker = Checker(snapshot, rulebook)
+    rng = random.Random(12)
+    people: list[Person | None] = [None, *snapshot.people.values()]
+    countries = list(checker.countries.all())
+    named = ["NER", "LBY", "UKR", "Crimea", "Sevastopol", "MNG", "HUN", "SDN", "PHL", "TJK"]
+    countries += [checker.countries.resolve(n) for n in named]
+    # (person, country) as indices: a Country with an occupied area is not hashable.
+    pairs = {
+        (p, c)
+        for p in range(len(people))
+        for c in range(len(countries) - len(named), len(countries))
+        if rng.random() < 0.15
+    }
+    pairs |= {(rng.randrange(len(people)), rng.randrange(len(countries))) for _ in range(100)}
+    libya = countries.index(checker.countries.resolve("LBY"))
+    pairs |= {
+        (people.index(snapshot.people[f.record]), libya)
+        for f in checker.contested
+        if f.dataset == "people.yaml"
+    }
+    runner = BatchRunner(checker)
+    compared = differing = 0
+    for p, c in sorted(pairs):
+        person, country = people[p], countries[c]
+        match = PersonMatch(
+            query=person.name if person else "nobody",
+            person=person,
+            score=1.0 if person else 0.0,
+            matched=person.name if person else None,
+            candidates=(),
+            level="sure" if person else "none",
+        )
+        bounds = checker.change_days(person.id if person else None, country.iso3, country.area)
+        for index in range(len(bounds) + 1):
+            first = bounds[index - 1] if index else max(DATE_MIN, bounds[0] - ONE_DAY * 400)
+            last = bounds[index] - ONE_DAY if index < len(bounds) else first + ONE_DAY * 300
+            modes: list[Mode] = ["visit", "transit", "overflight"]
+            rng.shuffle(modes)
+            seen = set()
+            for n, mode in enumerate(modes):
+                day = first if n == 0 else last  # facts built on the first, reused on the last
+                got = runner._interval(match, country, mode, index, day)
+                others = [(o.fact.key, o.exposure, o.obligation) for o in got.others]
+                kept = (got.exposure, got.obligation, got.rules_json, *[
+                    s.replace(DAY, day.isoformat()) for s in (got.summary_json, got.summary_text)
+                ], others)  # fmt: skip
+                assert kept == _full_interval(checker, person, country, day, mode), (
+                    person.id if person else None, country.iso3, index, mode, day,
+                )  # fmt: skip
+                seen.add((got.exposure, got.obligation, got.rules_json))
+                compared += 1
+            differing += len(seen) > 1
+    assert compared > 3000
+    assert differing > 100  # the modes share facts, yet answer differently where it matters
+
+
+def test_modes_share_the_facts_of_a_day_yet_answer_differently(checker: Checker) -> None:
+    # Putin in Mongolia (a State Party) in 2024: a visit obliges it to arrest; an overflight
+    # does not (no rule obliges a state to land an aircraft), and the answers say so.
+    rows = [
+        {"id": m, "person": "Putin", "country": "Mongolia", "arrive": "2024-09-03", "mode": m}
+        for m in ("visit", "transit", "overflight")
+    ]
+    visit, transit, overflight = ndjson(checker, rows)
+    assert (visit["exposure"], visit["obligation"]) == ("high", True)
+    assert (transit["exposure"], transit["obligation"]) == ("high", True)
+    assert (overflight["exposure"], overflight["obligation"]) == ("low", False)
+    assert "overflight-no-landing" in overflight["segments"][0]["rules"]
+    assert "overflight-no-landing" not in visit["segments"][0]["rules"]
+    assert "only in the air on 2024-09-03" in overflight["summary"]
+    for row, answer in zip(rows, (visit, transit, overflight), strict=True):
+        verdict = checker.check("Putin", "Mongolia", d("2024-09-03"), row["mode"])  # type: ignore[arg-type]
+        assert (answer["exposure"], answer["obligation"]) == (
+            verdict.exposure,
+            verdict.obligation,
+        )
+        assert answer["summary"] == verdict.summary

@@ -96,6 +96,20 @@ def test_a_record_no_rule_matches_is_handled() -> None:
     assert compiled.fire(base_flat()) == []
 
 
+def test_rules_of_several_files_fire_together_in_one_evaluation() -> None:
+    # The files are compiled into one ruleset: a record both files' rules match fires them all,
+    # and a rule id given twice (in two files) is refused, not silently replaced.
+    party = rule({"id": "a", "when": {"fact": "country.state_party", "is": True}})
+    active = rule({"id": "b", "when": {"fact": "warrant.status", "is": "active"}})
+    neither = rule({"id": "c", "when": {"fact": "warrant.status", "is": "executed"}})
+    compiled = CompiledRulebook([("one.yaml", [party]), ("two.yaml", [active, neither])])
+    flat = {**base_flat(), "country.state_party": True, "warrant.status": "active"}
+    assert sorted(compiled.fire(flat)) == ["a", "b"]
+    assert compiled.fire({**flat, "country.state_party": False}) == ["b"]
+    with pytest.raises(ValueError, match="duplicate rule id 'a'"):
+        CompiledRulebook([("one.yaml", [party]), ("two.yaml", [party])])
+
+
 def test_in_and_not_in_compile_without_an_in_operator() -> None:
     r_in = rule({"id": "a", "when": {"fact": "warrant.status", "in": ["withdrawn", "terminated"]}})
     r_not = rule({"id": "b", "when": {"fact": "warrant.status", "not_in": ["none", "active"]}})
