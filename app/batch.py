@@ -18,8 +18,9 @@ two change dates has one answer under each value and is rendered once).
 Speed: answers depend only on what a row asks, so the rendered answer is memoised on the row's
 fields (without its id); each distinct name and country is resolved once; what holds between two
 change dates is rendered once per generation (``Checker.leg_intervals``, shared by all batches);
-and underneath, the Checker memoises decisions on the fact record, so durable-rules runs once per
-distinct record.
+the first time, an interval's facts (all but the mode) are built once for its three modes and only
+the deciding rule's explanation is rendered; and underneath, the Checker memoises decisions on the
+fact record, so durable-rules runs once per distinct record.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from app.engine.facts import (
     WarrantFacts,
 )
 from app.engine.language import EXPOSURE_RANK, Exposure
-from app.engine.rulebook import ENGINE_VERSION, Decision, PlacedRule, Rulebook, Ruling, ruling_of
+from app.engine.rulebook import ENGINE_VERSION, Decision, Rulebook, Ruling, ruling_of
 from app.errors import AmbiguousPerson, InvalidInput
 from app.freshness import freshness, today_utc
 from app.resolve.countries import Country, CountryResolver
@@ -412,12 +412,6 @@ class Checker:
             if len(self._memo) > MEMO_SIZE:
                 self._memo.popitem(last=False)
         return found
-
-    def fired(
-        self, facts: FactRecord, flat: dict[str, Any] | None = None
-    ) -> tuple[PlacedRule, ...]:
-        """The rules that fire for a fact record (``flat``: the same, flattened, if at hand)."""
-        return self.ruling(facts.flat() if flat is None else flat).fired
 
     def decide(self, facts: FactRecord) -> Decision:
         """The decision for a fact record, explanations rendered for it."""
