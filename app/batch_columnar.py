@@ -114,14 +114,10 @@ class ColumnarRunner(BatchRunner):
         self._pair_bounds: dict[int, tuple[dt.date, ...]] = {}
         self._pairs_table = _Table({"person_id": pl.String, "geo": pl.String, "pair": pl.Int64})
         self._search: tuple[pl.Series, pl.Series] | None = None
-        self._published: _Lookup | None = None
 
     def _forget(self) -> None:
         """Keys for names, places and templates, held across blocks so that a template is made
-        once per batch; dropped together when they grow past the bound (flat memory). A new
-        epoch: a block keyed before (``_speculate``) is keyed again."""
-        self._epoch = getattr(self, "_epoch", -1) + 1
-        self._published = None
+        once per batch; dropped together when they grow past the bound (flat memory)."""
         self._p_keys: dict[tuple[str, str, str], tuple[int, str, PersonMatch | None]] = {}
         self._l_keys: dict[tuple[str, str], tuple[int, str, Any]] = {}
         self._located: dict[int, Any] = {}
@@ -160,7 +156,10 @@ class ColumnarRunner(BatchRunner):
         if fmt_out != self.fmt_out:
             self.fmt_out = fmt_out
             self._answers.clear()
-            self._forget()  # the templates are the other format's
+            self._table = None
+            self._shape = None
+            self._index = None
+            self._empty, self._kinds = [], []
         head = raw.read(self.small_bytes + 1) if self.small_bytes else b""
         if self.small_bytes and len(head) <= self.small_bytes:
             # The whole input is small: the row path (the reference), read as the CLI's
@@ -179,32 +178,30 @@ class ColumnarRunner(BatchRunner):
         else:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
             chunks = self._row_chunks(self.rows(text, fmt_in))
-        checked: Iterator[tuple[pl.DataFrame, _Keyed | None]]
+        checked: Iterator[pl.DataFrame] = map(_checked, chunks)
         if self.max_rows is None:
-            # Read, parsed, checked and keyed on a thread of its own, a block ahead. Not under a
-            # row limit: there the next block's size depends on the rows answered so far.
-            checked = _ahead(map(self._speculate, map(_checked, chunks)))
-        else:
-            checked = ((frame, None) for frame in map(_checked, chunks))
+            # Read, parsed and checked on a thread of its own, a block ahead. Not under a row
+            # limit: there the next block's size depends on the rows answered so far.
+            checked = _ahead(checked)
         # Each block's lines are built (native code, the GIL released) on a second thread
         # while the next block is prepared (mostly Python): one block in each hand at most.
         with ThreadPoolExecutor(1, thread_name_prefix="batch-lines") as pool:
-            pending: deque[tuple[Future[tuple[bytes, _Counts]], str | None]] = deque()
-            for frame, keyed in checked:
+            pending: deque[tuple[Future[bytes], str | None]] = deque()
+            for frame in checked:
                 limited = self._limit(frame)
                 if limited is None:
                     break
                 frame, stop = limited
-                pending.append((pool.submit(self._lines, self._prepared(frame, keyed)), stop))
+                pending.append((pool.submit(self._lines, self._prepared(frame)), stop))
                 if stop is not None:
                     break
                 while len(pending) > 1:
-                    data = self._output(pending.popleft())
+                    data = _output(pending.popleft())
                     if data or header:
                         yield header + data
                         header = b""
             while pending:
-                data = self._output(pending.popleft())
+                data = _output(pending.popleft())
                 if data or header:
                     yield header + data
                     header = b""
@@ -340,51 +337,20 @@ class ColumnarRunner(BatchRunner):
 
     def _answer_chunk(self, frame: pl.DataFrame) -> bytes:
         """A block's output bytes (both halves of the work, one after the other)."""
-        done: Future[tuple[bytes, _Counts]] = Future()
-        done.set_result(self._lines(self._prepared(_checked(frame))))
-        return self._output((done, None))
+        return self._lines(self._prepared(_checked(frame)))
 
-    def _output(self, done: tuple[Future[tuple[bytes, _Counts]], str | None]) -> bytes:
-        """A block's bytes, its answers counted in the summary, and the record that says the
-        batch stopped after it, if it did."""
-        future, stop = done
-        data, counts = future.result()
-        stats = self.stats
-        for level, n, obligations in counts:
-            stats.by_exposure[level] = stats.by_exposure.get(level, 0) + n
-            stats.obligations += obligations
-        return data + stop.encode() if stop is not None else data
-
-    def _speculate(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, _Keyed | None]:
-        """The block keyed ahead, on the reading thread, by the block query on the tables as
-        last published (``_Lookup``): kept only if it needs nothing new (no name, place, pair
-        or template the tables lack), and used only if the tables are still of the same epoch
-        when the block is prepared. Within an epoch the tables only grow, so what the block
-        found in them then is what it would find now. Most blocks after the first few are keyed
-        here, beside the preparing thread's work, instead of on it."""
-        lookup = self._published
-        if lookup is None or self.max_rows is not None:
-            return frame, None
-        keyed = _key_query(frame.with_row_index("pos"), lookup)
-        if any(_news(keyed)[:3]):  # new templates are made when the block is prepared
-            return frame, None
-        return frame, _Keyed(lookup.epoch, keyed)
-
-    def _prepared(self, frame: pl.DataFrame, ahead: _Keyed | None = None) -> _Block:
+    def _prepared(self, frame: pl.DataFrame) -> _Block:
         """What a block's lines are made of: its rows (checked by ``_checked``) resolved and
         templated, and the row path's lines for the rows it answers. The Python half of the
-        work; ``_lines``, the native half, can run on another thread meanwhile. ``ahead``:
-        the block as ``_speculate`` keyed it."""
+        work; ``_lines``, the native half, can run on another thread meanwhile."""
         stats = self.stats
         stats.rows += frame.height
         fmt = self.fmt_out
         made = self._table.height if self._table is not None else 0
         if made > TEMPLATE_LIMIT or len(self._p_keys) + len(self._l_keys) > 4 * TEMPLATE_LIMIT:
             self._forget()
-        if ahead is not None and ahead.epoch == self._epoch:
-            frame = self._templated(ahead.frame)
-        else:
-            frame = self._keyed(frame)
+        frame = self._keyed(frame)
+        self._count(frame)
         # The row path answers every other row, exactly as it would have.
         slow = frame.filter(~pl.col("fast")).select("pos", "row", "id", "error", *KEY_FIELDS)
         positions: list[int] = []
@@ -398,9 +364,7 @@ class ColumnarRunner(BatchRunner):
             answer = self.answer(tuple(values))
             self.count(answer)
             lines.append(_render(row_number, ident, answer, fmt))
-        kept = frame.select(
-            "row", "id", "arrive", "depart", "fast", "tid", "exposure", "obligation"
-        )
+        kept = frame.select("row", "id", "arrive", "depart", "fast", "tid")
         return _Block(kept, positions, lines, self._template_shape(), fmt)
 
     def _keyed(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -413,48 +377,85 @@ class ColumnarRunner(BatchRunner):
         not made yet are made (``_made``)."""
         frame = frame.with_row_index("pos")
         for _ in range(3):  # new names or places, then new pairs, then none
-            keyed = _key_query(frame, self._lookup())
-            new_people, new_places, new_pairs, new_templates = _news(keyed)
+            keyed = self._key_query(frame)
+            new_people, new_places, new_pairs, new_templates = keyed.select(
+                (pl.col("ok") & pl.col("who").is_null()).any().alias("people"),
+                (pl.col("ok") & pl.col("loc").is_null()).any().alias("places"),
+                (pl.col("ok2") & pl.col("pair").is_null()).any().alias("pairs"),
+                (pl.col("fast") & pl.col("tid").is_null()).any().alias("templates"),
+            ).row(0)
             if new_people or new_places:
                 self._resolve_new(keyed, new_people, new_places)
             elif new_pairs:
                 self._pair_new(keyed)
             else:
                 break
-            self._published = None
-        return self._templated(keyed) if new_templates else keyed
-
-    def _templated(self, keyed: pl.DataFrame) -> pl.DataFrame:
-        """A keyed block with the templates it lacked made (those not made since it was keyed,
-        if it was keyed ahead) and every row's template found again."""
-        new = keyed.filter(pl.col("fast") & pl.col("tid").is_null())
-        if not new.height:
-            return keyed
-        index = self._index_frame()
-        new = new.join(index.select("key"), on="key", how="anti")
-        if new.height:
-            self._made(new)
-            self._published = None
-            index = self._lookup().index  # published again at once for the reading thread
-        return keyed.drop("tid", "exposure", "obligation").join(
-            index, on="key", how="left", maintain_order="left"
-        )
-
-    def _lookup(self) -> _Lookup:
-        """The tables as they are now, published for ``_speculate`` (on the reading thread)."""
-        lookup = self._published
-        if lookup is None:
-            keys, interval = self._search_keys()
-            lookup = self._published = _Lookup(
-                self._epoch,
-                self._people_table.frame(),
-                self._places_table.frame(),
-                self._pairs_table.frame(),
-                keys,
-                interval,
-                self._index_frame(),
+        if new_templates:
+            self._made(keyed.filter(pl.col("fast") & pl.col("tid").is_null()))
+            keyed = keyed.drop("tid", "exposure", "obligation").join(
+                self._index_frame(), on="key", how="left", maintain_order="left"
             )
-        return lookup
+        return keyed
+
+    def _key_query(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The one query of ``_keyed``: joins on the tables, the binary search of (pair, day) in
+        the sorted (pair, change date) keys, the template key and its row in the table."""
+        query = (
+            frame.lazy()
+            .join(
+                self._people_table.frame().lazy(),
+                on=["person", "birth_date", "nationality"],
+                how="left",
+                maintain_order="left",
+            )
+            .join(
+                self._places_table.frame().lazy(),
+                on=["country", "place"],
+                how="left",
+                maintain_order="left",
+            )
+            .with_columns(
+                ok2=pl.col("ok")
+                & (pl.col("who").fill_null(-1) >= 0)
+                & (pl.col("loc").fill_null(-1) >= 0)
+            )
+            .join(
+                self._pairs_table.frame().lazy(),
+                on=["person_id", "geo"],
+                how="left",
+                maintain_order="left",
+            )
+        )
+        keys, interval = self._search_keys()
+        if keys.len():
+            pair = pl.col("pair").fill_null(0) * (1 << _DAY_BITS)
+            first = pair + pl.col("first").cast(pl.Int64).fill_null(0) + _EPOCH_1900
+            last = pair + pl.col("last").cast(pl.Int64).fill_null(0) + _EPOCH_1900
+            at_first = (pl.lit(keys).search_sorted(first, side="right") - 1).clip(0)
+            at_last = (pl.lit(keys).search_sorted(last, side="right") - 1).clip(0)
+            query = query.with_columns(
+                i=pl.lit(interval).gather(at_first), j=pl.lit(interval).gather(at_last)
+            )
+        else:
+            query = query.with_columns(i=pl.lit(0, dtype=pl.Int64), j=pl.lit(0, dtype=pl.Int64))
+        mode = pl.col("mode").replace_strict(_MODE_CODE, default=len(MODES), return_dtype=pl.Int64)
+        key = ((pl.col("who") * (1 << _LOC_BITS) + pl.col("loc")) * (1 << _MODE_BITS) + mode) * (
+            1 << _I_BITS
+        ) + pl.col("i")
+        fast = (
+            pl.col("ok2")
+            & pl.col("pair").is_not_null()
+            & (pl.col("i") == pl.col("j"))
+            & (pl.col("i") < (1 << _I_BITS))
+            & (pl.col("who") < (1 << _LOC_BITS))
+            & (pl.col("loc") < (1 << _LOC_BITS))
+        )
+        return (
+            query.with_columns(fast=fast.fill_null(False))
+            .with_columns(key=pl.when(pl.col("fast")).then(key))
+            .join(self._index_frame().lazy(), on="key", how="left", maintain_order="left")
+            .collect(engine=ENGINE)
+        )
 
     def _resolve_new(self, keyed: pl.DataFrame, people: bool, places: bool) -> None:
         """Names and places of the block's valid rows not seen before, resolved once per batch:
@@ -611,6 +612,20 @@ class ColumnarRunner(BatchRunner):
             for k in range(width):
                 kinds[k].add(t.dates[k] if k < len(t.dates) else 0)
 
+    def _count(self, frame: pl.DataFrame) -> None:
+        """The templated rows' answers added to the summary."""
+        counts = (
+            frame.lazy()
+            .filter(pl.col("fast"))
+            .group_by("exposure")
+            .agg(pl.len(), pl.col("obligation").sum())
+            .collect(engine=ENGINE)
+        )
+        for level, n, obligations in counts.iter_rows():
+            if level is not None:
+                self.stats.by_exposure[level] = self.stats.by_exposure.get(level, 0) + n
+                self.stats.obligations += obligations
+
     def _template_shape(self) -> _Shape:
         """What the line builder needs of the template table, once per version of it."""
         if self._shape is None:
@@ -629,13 +644,7 @@ class ColumnarRunner(BatchRunner):
         return self._shape
 
     @staticmethod
-    def _lines(block: _Block) -> tuple[bytes, _Counts]:
-        """The block's output and its templated rows' answers counted for the summary (native
-        work both, on the lines thread; ``_output`` adds the counts up)."""
-        return ColumnarRunner._text(block), _counted(block.frame)
-
-    @staticmethod
-    def _text(block: _Block) -> bytes:
+    def _lines(block: _Block) -> bytes:
         """The block's output: each fast row's line is its row number and id, then its
         template's pieces with the leg's dates between them; each other row's line is the row
         path's, put in its place. All pieces of all lines are laid out row by row in one
@@ -677,118 +686,6 @@ class ColumnarRunner(BatchRunner):
         joined = laid.str.join("").cast(pl.Binary)
         del laid
         return joined.item()  # type: ignore[no-any-return]
-
-
-def _key_query(frame: pl.DataFrame, lookup: _Lookup) -> pl.DataFrame:
-    """The block query: joins on the tables of what the batch has resolved, the binary search
-    of (pair, day) in the sorted (pair, change date) keys, the template key and its row in the
-    table. Reads nothing but its arguments: the reading thread runs it too."""
-    query = (
-        frame.lazy()
-        .join(
-            lookup.people.lazy(),
-            on=["person", "birth_date", "nationality"],
-            how="left",
-            maintain_order="left",
-        )
-        .join(
-            lookup.places.lazy(),
-            on=["country", "place"],
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(
-            ok2=pl.col("ok")
-            & (pl.col("who").fill_null(-1) >= 0)
-            & (pl.col("loc").fill_null(-1) >= 0)
-        )
-        .join(
-            lookup.pairs.lazy(),
-            on=["person_id", "geo"],
-            how="left",
-            maintain_order="left",
-        )
-    )
-    keys, interval = lookup.keys, lookup.interval
-    if keys.len():
-        pair = pl.col("pair").fill_null(0) * (1 << _DAY_BITS)
-        first = pair + pl.col("first").cast(pl.Int64).fill_null(0) + _EPOCH_1900
-        last = pair + pl.col("last").cast(pl.Int64).fill_null(0) + _EPOCH_1900
-        at_first = (pl.lit(keys).search_sorted(first, side="right") - 1).clip(0)
-        at_last = (pl.lit(keys).search_sorted(last, side="right") - 1).clip(0)
-        query = query.with_columns(
-            i=pl.lit(interval).gather(at_first), j=pl.lit(interval).gather(at_last)
-        )
-    else:
-        query = query.with_columns(i=pl.lit(0, dtype=pl.Int64), j=pl.lit(0, dtype=pl.Int64))
-    mode = pl.col("mode").replace_strict(_MODE_CODE, default=len(MODES), return_dtype=pl.Int64)
-    key = ((pl.col("who") * (1 << _LOC_BITS) + pl.col("loc")) * (1 << _MODE_BITS) + mode) * (
-        1 << _I_BITS
-    ) + pl.col("i")
-    fast = (
-        pl.col("ok2")
-        & pl.col("pair").is_not_null()
-        & (pl.col("i") == pl.col("j"))
-        & (pl.col("i") < (1 << _I_BITS))
-        & (pl.col("who") < (1 << _LOC_BITS))
-        & (pl.col("loc") < (1 << _LOC_BITS))
-    )
-    return (
-        query.with_columns(fast=fast.fill_null(False))
-        .with_columns(key=pl.when(pl.col("fast")).then(key))
-        .join(lookup.index.lazy(), on="key", how="left", maintain_order="left")
-        .collect(engine=ENGINE)
-    )
-
-
-def _counted(frame: pl.DataFrame) -> _Counts:
-    """The templated rows' answers: rows and obligations to arrest, by exposure."""
-    counts = (
-        frame.lazy()
-        .filter(pl.col("fast"))
-        .group_by("exposure")
-        .agg(pl.len(), pl.col("obligation").sum())
-        .collect(engine=ENGINE)
-    )
-    return [(level, n, ob) for level, n, ob in counts.iter_rows() if level is not None]
-
-
-def _news(keyed: pl.DataFrame) -> tuple[bool, bool, bool, bool]:
-    """Whether a keyed block has valid rows with a name, a place, a pair of (person, country)
-    or a template the tables lack."""
-    return keyed.select(
-        (pl.col("ok") & pl.col("who").is_null()).any().alias("people"),
-        (pl.col("ok") & pl.col("loc").is_null()).any().alias("places"),
-        (pl.col("ok2") & pl.col("pair").is_null()).any().alias("pairs"),
-        (pl.col("fast") & pl.col("tid").is_null()).any().alias("templates"),
-    ).row(0)
-
-
-@dataclass(frozen=True)
-class _Lookup:
-    """The tables the block query joins on, as they were at one moment of an epoch (between two
-    ``_forget``): DataFrames are immutable, so the reading thread can query them while the
-    preparing thread adds to the tables (it then publishes new ones)."""
-
-    epoch: int
-    people: pl.DataFrame
-    places: pl.DataFrame
-    pairs: pl.DataFrame
-    keys: pl.Series
-    interval: pl.Series
-    index: pl.DataFrame
-
-
-@dataclass(frozen=True)
-class _Keyed:
-    """A block keyed by ``_speculate`` on the tables of ``epoch``."""
-
-    epoch: int
-    frame: pl.DataFrame
-
-
-#: A block's answers for the summary: (exposure, rows, obligations to arrest), by exposure.
-_Counts = list[tuple[str, int, int]]
 
 
 def _prefix(frame: pl.DataFrame, fmt: Format) -> pl.Expr:
@@ -976,6 +873,13 @@ def _ahead(items: Iterator[_T]) -> Iterator[_T]:
     finally:
         stop.set()
         thread.join()
+
+
+def _output(done: tuple[Future[bytes], str | None]) -> bytes:
+    """A block's bytes, and the record that says the batch stopped after it, if it did."""
+    future, stop = done
+    data = future.result()
+    return data + stop.encode() if stop is not None else data
 
 
 def _polars_csv(block: bytes, width: int) -> pl.DataFrame | None:

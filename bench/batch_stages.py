@@ -57,11 +57,11 @@ def main() -> None:
     gc.freeze()  # as the CLI does
     t2 = time.perf_counter()
     bc._grown = _timed_function(bc._grown, "  template table grown")
-    bc._key_query = _timed_function(bc._key_query, "names, places, intervals, keys (the query)")
-    bc._counted = _timed_function(bc._counted, "summary counts")
     for name, label in [
+        ("_key_query", "names, places, intervals, keys (the query)"),
         ("_resolve_new", "  new names and places"),
         ("_made", "templates made (incl. _leg)"),
+        ("_count", "summary counts"),
         ("_template_shape", "template shape"),
         ("_leg", "  _leg (templates and row path)"),
         ("_interval", "  _interval (the Checker)"),

@@ -133,72 +133,6 @@ def test_columnar_equals_the_row_path_when_its_tables_are_dropped_mid_batch(
     assert_same(reference, got)
 
 
-def _count_keyed_ahead(runner: ColumnarRunner, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Counts the blocks prepared with their keys found ahead on the reading thread ("used"),
-    found ahead on tables dropped since ("stale"), or found on the preparing thread ("here")."""
-    counts = {"used": 0, "stale": 0, "here": 0}
-    keyed = runner._keyed
-    templated = runner._templated
-    state = {"in_keyed": False}
-
-    def in_keyed(frame: Any) -> Any:
-        state["in_keyed"] = True
-        try:
-            return keyed(frame)
-        finally:
-            state["in_keyed"] = False
-
-    def templated_ahead(frame: Any) -> Any:
-        if not state["in_keyed"]:
-            counts["used"] += 1
-        return templated(frame)
-
-    prepared = runner._prepared
-
-    def counted(frame: Any, ahead: Any = None) -> Any:
-        before = counts["used"]
-        result = prepared(frame, ahead)
-        if counts["used"] == before:
-            counts["here"] += 1
-            if ahead is not None:
-                counts["stale"] += 1
-        return result
-
-    monkeypatch.setattr(runner, "_keyed", in_keyed)
-    monkeypatch.setattr(runner, "_templated", templated_ahead)
-    monkeypatch.setattr(runner, "_prepared", counted)
-    return counts
-
-
-@pytest.mark.parametrize("limit", [None, 1500])
-def test_most_blocks_are_keyed_ahead_on_the_reading_thread(
-    checker: Checker, monkeypatch: pytest.MonkeyPatch, limit: int | None
-) -> None:
-    """The block query runs on the reading thread, on the tables as last published, for every
-    block that needs no new name, place or pair. A block keyed ahead on tables the batch has
-    dropped since (past its bound, ``limit`` templates) is keyed again: the records stay the
-    row path's either way."""
-    import app.batch_columnar as columnar
-
-    if limit is not None:
-        monkeypatch.setattr(columnar, "TEMPLATE_LIMIT", limit)
-    text = as_csv(legs(20_000, seed=24))
-    runner = ColumnarRunner(checker, small_bytes=0, block_bytes=16 << 10)
-    epochs = runner._epoch
-    ahead = _count_keyed_ahead(runner, monkeypatch)
-    got = runner.run_text(text, "csv", "ndjson")
-    reference = "".join(BatchRunner(checker).run(io.StringIO(text, newline=""), "csv", "ndjson"))
-    blocks = ahead["used"] + ahead["here"]
-    assert blocks > 60
-    if limit is None:
-        assert runner._epoch == epochs  # never dropped
-        assert ahead["used"] > blocks / 2  # the first blocks meet new names and places; later few
-    else:
-        assert runner._epoch >= epochs + 3
-        assert ahead["used"] and ahead["stale"]
-    assert_same(reference, got)
-
-
 def test_text_that_is_not_utf8_reads_as_the_row_path_reads_it(checker: Checker) -> None:
     """Bytes that are not UTF-8 (in a name, in a column the batch does not use, in a field past
     the header's width) are read with replacement characters, as the row path reads them."""
@@ -348,9 +282,9 @@ def test_a_small_input_is_answered_row_by_row_and_a_large_one_by_columns(
     calls: list[int] = []
     engine = ColumnarRunner._prepared
 
-    def counted(self: ColumnarRunner, frame: Any, *ahead: Any) -> Any:
+    def counted(self: ColumnarRunner, frame: Any) -> Any:
         calls.append(frame.height)
-        return engine(self, frame, *ahead)
+        return engine(self, frame)
 
     monkeypatch.setattr(ColumnarRunner, "_prepared", counted)
     for text in (small, large):
