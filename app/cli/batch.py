@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import queue
 import sys
-import threading
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -49,50 +47,26 @@ class _CannotWrite(Exception):
 
 
 class _Writer:
-    """Writes the pieces of the output on a thread of its own, in order: the output is about
-    eleven times the input (735 MB for 1M legs as NDJSON), and copying it into the file (the
-    kernel's work, about 1.3 s at 1M legs) would otherwise hold up the thread that prepares the
-    blocks, the one the whole batch waits on. One piece waits at most (about 7 MB): flat memory.
-    An error writing (a full disk, a closed pipe) is raised in the caller at its next write, as
-    ``_CannotWrite``."""
+    """Writes the output and, when done, flushes and closes the file (standard output is only
+    flushed); an error doing so (a full disk, a closed pipe) is raised as ``_CannotWrite``."""
 
     def __init__(self, sink: BinaryIO) -> None:
         self._sink = sink
-        self._pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
-        self._error: OSError | None = None
-        self._thread = threading.Thread(target=self._run, name="batch-write", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (piece := self._pieces.get()) is not None:
-            if self._error is None:  # after an error, the rest is let go of, unwritten
-                try:
-                    self._sink.write(piece)
-                except OSError as exc:  # raised again in the caller
-                    self._error = exc
 
     def write(self, piece: bytes) -> None:
-        self._raise()
-        self._pieces.put(piece)
+        try:
+            self._sink.write(piece)
+        except OSError as exc:
+            raise _CannotWrite(exc) from None
 
     def finish(self) -> None:
-        """Waits for the pieces given to be written, then flushes and closes the file (standard
-        output is only flushed); raises the first error met."""
-        if self._thread.is_alive():
-            self._pieces.put(None)
-            self._thread.join()
         try:
             if self._sink is sys.stdout.buffer:
                 self._sink.flush()
             else:
                 self._sink.close()
         except OSError as exc:
-            self._error = self._error or exc
-        self._raise()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise _CannotWrite(self._error)
+            raise _CannotWrite(exc) from None
 
 
 def batch(
@@ -197,7 +171,7 @@ def batch(
                     )
         finally:
             buffered.close()
-            writer.finish()  # whatever stopped the loop: what was given is written first
+            writer.finish()
     except _CannotWrite as exc:
         err.print(f"[red]error[/red]: cannot write {output}: {exc}", highlight=False)
         raise typer.Exit(code=2) from None
