@@ -390,6 +390,19 @@ def test_cli_exit_code_is_non_zero_only_for_unreadable_input(tmp_path: Path) -> 
     assert missing.returncode == 2 and "cannot read" in missing.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_cli_says_when_it_cannot_write_its_output(tmp_path: Path) -> None:
+    # A disk that fills up mid-batch stops the batch with the reason and exit code 2, not a
+    # traceback.
+    legs = tmp_path / "legs.csv"
+    rows = [f"{i},Putin,Mongolia,2024-09-{1 + i % 28:02d}" for i in range(3000)]
+    legs.write_text("id,person,country,arrive\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    full = cli(str(legs), "-o", "/dev/full")
+    assert full.returncode == 2
+    assert "cannot write /dev/full: No space left on device" in full.stderr
+    assert "Traceback" not in full.stderr
+
+
 def test_a_second_batch_reuses_the_generations_intervals(
     snapshot: Snapshot, rulebook: Rulebook
 ) -> None:

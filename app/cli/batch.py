@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -35,6 +36,37 @@ class _Counting(io.RawIOBase):
         buffer[:n] = data
         self.count += n
         return n
+
+
+class _CannotWrite(Exception):
+    """Writing the output failed (a full disk, a closed pipe): ``error`` says why."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+class _Writer:
+    """Writes the output and, when done, flushes and closes the file (standard output is only
+    flushed); an error doing so (a full disk, a closed pipe) is raised as ``_CannotWrite``."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self._sink = sink
+
+    def write(self, piece: bytes) -> None:
+        try:
+            self._sink.write(piece)
+        except OSError as exc:
+            raise _CannotWrite(exc) from None
+
+    def finish(self) -> None:
+        try:
+            if self._sink is sys.stdout.buffer:
+                self._sink.flush()
+            else:
+                self._sink.close()
+        except OSError as exc:
+            raise _CannotWrite(exc) from None
 
 
 def batch(
@@ -71,7 +103,6 @@ def batch(
     (Polars, blocks of about 10,000 legs, flat memory); --row-path runs the reference.
     """
     import gc
-    import sys
     import time
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -124,24 +155,26 @@ def batch(
         disable=not show,
         transient=True,
     )
+    writer = _Writer(sink)
     try:
-        with bar:
-            task = bar.add_task("batch", total=total, rows=0, rate=0.0)
-            for piece in pieces:
-                sink.write(piece)
-                elapsed = time.perf_counter() - started
-                bar.update(
-                    task,
-                    completed=counting.count,
-                    rows=runner.stats.rows,
-                    rate=runner.stats.rows / elapsed if elapsed else 0.0,
-                )
-    finally:
-        if sink is not sys.stdout.buffer:
-            sink.close()
-        else:
-            sink.flush()
-        buffered.close()
+        try:
+            with bar:
+                task = bar.add_task("batch", total=total, rows=0, rate=0.0)
+                for piece in pieces:
+                    writer.write(piece)
+                    elapsed = time.perf_counter() - started
+                    bar.update(
+                        task,
+                        completed=counting.count,
+                        rows=runner.stats.rows,
+                        rate=runner.stats.rows / elapsed if elapsed else 0.0,
+                    )
+        finally:
+            buffered.close()
+            writer.finish()
+    except _CannotWrite as exc:
+        err.print(f"[red]error[/red]: cannot write {output}: {exc}", highlight=False)
+        raise typer.Exit(code=2) from None
     elapsed = time.perf_counter() - started
     stats = runner.stats
     table = Table(title="batch summary", title_justify="left")
