@@ -100,12 +100,12 @@ def no_memo_per_leg(path: Path, sample: int) -> float:
     from app.batch import BatchRunner
     from app.checks import Checker
     from app.data import load_snapshot
-    from app.engine.rulebook import load_rulebook
+    from app.engine.rulebook import load_rulebook, ruling_of
     from app.itinerary import Leg, check_leg
 
     class NoMemo(Checker):
-        def fired(self, facts):  # type: ignore[no-untyped-def]
-            return tuple(self.rulebook.fire(facts))
+        def ruling(self, flat):  # type: ignore[no-untyped-def]
+            return ruling_of(self.rulebook.fire_flat(flat))
 
     checker = NoMemo(load_snapshot(ROOT / "datasets"), load_rulebook(ROOT / "rules"))
     runner = BatchRunner(checker)

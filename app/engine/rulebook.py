@@ -154,10 +154,12 @@ class Rulebook:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ruling:
     """What the fired rules decide, explanations aside: the same for every fact record whose
-    tested facts are the same, so computed once per distinct record (``Checker.ruling``)."""
+    tested facts are the same, so computed once per distinct record (``Checker.ruling``).
+    Slotted: the memo keeps one per distinct record for the generation's life, and an instance
+    dict would be one more object per entry for the garbage collector to walk."""
 
     fired: tuple[PlacedRule, ...]
     exposure: Exposure
