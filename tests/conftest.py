@@ -60,6 +60,7 @@ def live_server(env: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command += ["--http", "app.api.protocol:HeadWithBody"]  # as `icc-exposure serve` runs it
     # The log goes to a file: a pipe nobody reads fills up (64 KB of access lines) and then
     # blocks the server mid-request.
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below

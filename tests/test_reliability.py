@@ -375,3 +375,4 @@ def test_serve_keeps_idle_connections_longer_than_a_proxy(monkeypatch: pytest.Mo
     serve_module.serve()
     assert seen["timeout_keep_alive"] == 75 > 60
     assert seen["access_log"] is False
+    assert seen["http"] == "app.api.protocol:HeadWithBody"

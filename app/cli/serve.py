@@ -35,4 +35,6 @@ def serve(
         # balancers: 60 s), so the proxy, never uvicorn, closes an idle connection: otherwise a
         # request sent as uvicorn closes is lost (5 s by default).
         timeout_keep_alive=settings.keep_alive,
+        # A response's head and body in one system call, not two (app/api/protocol.py).
+        http="app.api.protocol:HeadWithBody",
     )
