@@ -131,7 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--legs", type=int, default=1_000_000)
     parser.add_argument("--huge", type=int, default=10_000_000, help="0 to skip")
-    parser.add_argument("--sample", type=int, default=3_000)
+    parser.add_argument("--sample", type=int, default=3_000, help="0 to skip the no-memo figure")
     parser.add_argument("--row-path", action="store_true", help="also the reference path, 1M")
     parser.add_argument("--tmp", default=None, help="folder for the generated files")
     args = parser.parse_args()
@@ -166,6 +166,10 @@ def main() -> None:
                         f"{row_wall / floor_s:.2f}x, peak RSS {row_peak:.0f} MB; columnar "
                         f"{row_wall / wall:.1f}x faster; byte-identical output: {same}"
                     )
+                if not args.sample:  # --sample 0: no no-memo figure
+                    out.unlink()
+                    path.unlink()
+                    continue
                 no_memo = no_memo_per_leg(path, args.sample)
                 print(
                     f"{'':13}no memo (every leg through durable-rules, {args.sample:,} legs): "
