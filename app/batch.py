@@ -536,7 +536,7 @@ class BatchRunner:
         if found is not None:
             return found
         checker = self.checker
-        main, others = self._grounds_of(match, country, index, day)
+        main, others = self._grounds_of(match, country, (*key[:3], index), day)
         decided = checker.rulings(main, day, mode)  # type: ignore[arg-type]
         # The worst over the warrants; among equals the first (as max keeps it).
         worst_flat, worst = max(decided, key=lambda d: severity(d[1]))
@@ -563,18 +563,17 @@ class BatchRunner:
         return found
 
     def _grounds_of(
-        self, match: PersonMatch, country: Country, index: int, day: dt.date
+        self,
+        match: PersonMatch,
+        country: Country,
+        key: tuple[str | None, str, str | None, int],
+        day: dt.date,
     ) -> tuple[tuple[Grounds, ...], tuple[tuple[ContestedFact, tuple[Grounds, ...]], ...]]:
-        """The facts, the query's aside, of an interval between change dates, recorded and
-        under each contested fact's other value: the same for the three modes (and for every
-        day of the interval, as its answers are), so built once for them."""
+        """The facts, the query's aside, of an interval between change dates (``key``: person
+        id, iso3, area id, interval), recorded and under each contested fact's other value: the
+        same for the three modes (and for every day of the interval, as its answers are), so
+        built once for them."""
         person = match.person
-        key = (
-            person.id if person else None,
-            country.iso3,
-            country.area.id if country.area else None,
-            index,
-        )
         found = self._grounds.get(key)
         if found is None:
             found = (

@@ -166,15 +166,12 @@ def main() -> None:
                         f"{row_wall / floor_s:.2f}x, peak RSS {row_peak:.0f} MB; columnar "
                         f"{row_wall / wall:.1f}x faster; byte-identical output: {same}"
                     )
-                if not args.sample:  # --sample 0: no no-memo figure
-                    out.unlink()
-                    path.unlink()
-                    continue
-                no_memo = no_memo_per_leg(path, args.sample)
-                print(
-                    f"{'':13}no memo (every leg through durable-rules, {args.sample:,} legs): "
-                    f"{no_memo * 1e6:.0f} us/leg; batch is {no_memo / ((wall - startup) / legs):.0f}x faster"
-                )
+                if args.sample:  # --sample 0: no no-memo figure
+                    no_memo = no_memo_per_leg(path, args.sample)
+                    print(
+                        f"{'':13}no memo (every leg through durable-rules, {args.sample:,} legs): "
+                        f"{no_memo * 1e6:.0f} us/leg; batch is {no_memo / ((wall - startup) / legs):.0f}x faster"
+                    )
                 out.unlink()
             path.unlink()
     print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -39,11 +39,10 @@ class _Counting(io.RawIOBase):
 
 
 class _CannotWrite(Exception):
-    """Writing the output failed (a full disk, a closed pipe): ``error`` says why."""
+    """Writing the output failed (a full disk, a closed pipe); the message says why."""
 
     def __init__(self, error: OSError) -> None:
         super().__init__(error.strerror or str(error))
-        self.error = error
 
 
 class _Writer:

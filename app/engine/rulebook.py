@@ -168,10 +168,6 @@ class Ruling:
     decided_by: dict[str, str]
     contested: tuple[tuple[str, Contested], ...]
 
-    @property
-    def rank(self) -> int:
-        return EXPOSURE_RANK[self.exposure]
-
     def explained(self, flat: dict[str, Any]) -> Decision:
         """The Decision, each fired rule's explanation rendered for the fact record ``flat``."""
         return Decision(
