@@ -889,10 +889,12 @@ def _polars_csv(block: bytes, width: int) -> pl.DataFrame | None:
     if (
         b'"' in block
         or b"\x00" in block
-        or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n"))
+        or (
+            b"\r" in block  # found at once; the scans for pairs only where it is
+            and (block.count(b"\r") != block.count(b"\r\n") or b"\n\r\n" in block)
+        )
         or block.startswith((b"\n", b"\r\n"))
         or b"\n\n" in block
-        or b"\n\r\n" in block
     ):
         return None
     lines = block.count(b"\n") + (not block.endswith(b"\n"))

@@ -10,6 +10,7 @@ import pytest
 
 from app.data import Snapshot
 from app.errors import AmbiguousCountry, InvalidInput, UnknownCountry
+from app.resolve import countries as countries_module
 from app.resolve.countries import CountryResolver
 from app.resolve.people import PersonResolver
 from app.yamlio import load_file
@@ -130,6 +131,31 @@ def test_misspelled_country_suggests_the_right_one(countries: CountryResolver) -
     with pytest.raises(UnknownCountry) as caught:
         countries.resolve("Jpan")
     assert caught.value.extra["suggestions"][0]["iso3"] == "JPN"
+
+
+def test_suggestions_repeat_alike_and_each_caller_gets_its_own(
+    snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    countries = CountryResolver(snapshot)  # its own: the suggestions it keeps are made up below
+    first = countries.suggest("Jpan")
+    first[0]["name"] = "changed by a caller"
+    first.append({"iso3": "XXX", "name": "added by a caller"})
+    again = countries.suggest("Jpan")
+    assert again[0] == {"iso3": "JPN", "name": "Japan"}
+    assert "XXX" not in {s["iso3"] for s in again}
+    # Kept: a second call does not rank again; past the bound all are dropped, then made anew.
+    monkeypatch.setattr(
+        CountryResolver, "_suggest", lambda self, text, limit: pytest.fail("ranked again")
+    )
+    assert countries.suggest("Jpan") == again
+    monkeypatch.setattr(countries_module, "SUGGESTIONS_KEPT", 1)
+    made: list[str] = []
+    monkeypatch.setattr(
+        CountryResolver, "_suggest", lambda self, text, limit: made.append(text) or []
+    )
+    countries.suggest("Gondwana")
+    countries.suggest("Jpan")
+    assert made == ["Gondwana", "Jpan"]
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "x" * 101])

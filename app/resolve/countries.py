@@ -10,6 +10,7 @@ ask with their choices; unknown names fail with suggestions. pycountry's ``searc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pycountry
@@ -54,6 +55,31 @@ class Country:
 class Choice:
     iso3: str
     name: str
+
+
+#: Names whose suggestions are kept per resolver (each a few hundred bytes).
+SUGGESTIONS_KEPT = 4096
+
+
+class Suggestions:
+    """The suggestions made for a name, kept (at most ``SUGGESTIONS_KEPT`` names, then all are
+    dropped): ranking them scans every known name, and a batch repeats the same unknown names
+    (about 130 us each for a country; docs/benchmarks.md). Each call gets its own copies."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, int], tuple[tuple[tuple[str, str], ...], ...]] = {}
+
+    def get(
+        self, text: str, limit: int, make: Callable[[str, int], list[dict[str, str]]]
+    ) -> list[dict[str, str]]:
+        key = (text, limit)
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = tuple(tuple(choice.items()) for choice in make(text, limit))
+            if len(self._kept) >= SUGGESTIONS_KEPT:
+                self._kept.clear()
+            self._kept[key] = kept
+        return [dict(choice) for choice in kept]
 
 
 class CountryResolver:
@@ -140,6 +166,7 @@ class CountryResolver:
         self._codes = codes
         self._names = {c.iso3: c.name for c in self._countries.values()}
         self._suggest_keys = list(self._exact)
+        self._suggested = Suggestions()
 
     def get(self, iso3: str) -> Country:
         return self._countries[iso3]
@@ -189,6 +216,9 @@ class CountryResolver:
 
     def suggest(self, text: str, limit: int = 5) -> list[dict[str, str]]:
         """Close names, best first (suggestions only, never an answer)."""
+        return self._suggested.get(text, limit, self._suggest)
+
+    def _suggest(self, text: str, limit: int) -> list[dict[str, str]]:
         key = fold(text)
         seen: list[str] = []
         for match, _score, _ in process.extract(

@@ -33,7 +33,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from app.errors import AmbiguousPlace, InvalidInput, UnknownCountry, UnknownPlace
-from app.resolve.countries import Country, CountryResolver, fold
+from app.resolve.countries import Country, CountryResolver, Suggestions, fold
 
 PlaceKind = Literal["airport", "city", "country"]
 MAX_INPUT = 100
@@ -181,6 +181,7 @@ class PlaceResolver:
             if places:
                 self._cities[key] = places
         self._keys = list(self._cities)
+        self._suggested = Suggestions()
 
     def _country(self, iso2: str) -> Country | None:
         if iso2 not in self._by_iso2:
@@ -358,6 +359,9 @@ class PlaceResolver:
 
     def suggest(self, text: str, limit: int = 5) -> list[dict[str, str]]:
         """Close city names with their countries (suggestions only, never an answer)."""
+        return self._suggested.get(text, limit, self._suggest)
+
+    def _suggest(self, text: str, limit: int) -> list[dict[str, str]]:
         return [_choice(p) for p in self.search(text, limit)]
 
 
