@@ -123,8 +123,8 @@ def main() -> None:
     )
     print(f"warm / cold speed-up: {cold / warm:.2f}x; warm / no memo: {no_memo / warm:.2f}x")
     print(
-        f"one durable-rules evaluation ({len(rulebook.compiled.ruleset_names)} ruleset(s), "
-        f"{len(rulebook.rules)} rules): {per_engine_run * 1e6:.1f} us"
+        f"one durable-rules evaluation (one ruleset, {len(rulebook.rules)} rules): "
+        f"{per_engine_run * 1e6:.1f} us"
     )
 
 

@@ -38,8 +38,8 @@ CATCH_ALL = "__catch_all__"
 _retired: list[int] = []
 
 
-def _retire(handles: list[int]) -> None:
-    _retired.extend(handles)  # a finaliser: no lock here, list.extend is atomic
+def _retire(handle: int) -> None:
+    _retired.append(handle)  # a finaliser: no lock here, list.append is atomic
 
 
 def _delete_retired() -> None:
@@ -92,37 +92,35 @@ class CompiledRulebook:
                     "run": _recorder(self._box, rule.id),
                 }
         definition[CATCH_ALL] = {"all": [{"m": dict(DISCRIMINATOR)}], "run": _nothing}
-        self.ruleset_names: list[str] = [f"g{generation}-rules"]
+        self.ruleset_name = f"g{generation}-rules"
         with ENGINE_LOCK:
             _delete_retired()
             self._host = _QuietHost()
-            self._host.set_rulesets({self.ruleset_names[0]: definition})
-            handles = [self._host.get_ruleset(name)._handle for name in self.ruleset_names]
-            _live += len(handles)
-        weakref.finalize(self, _retire, handles)
+            self._host.set_rulesets({self.ruleset_name: definition})
+            handle = self._host.get_ruleset(self.ruleset_name)._handle
+            _live += 1
+        weakref.finalize(self, _retire, handle)
 
     def fire(self, flat: dict[str, Any]) -> list[str]:
         """Ids of the rules whose conditions hold for the flat fact record, as the engine says."""
         message = engine_message(flat)
         fired: list[str] = []
+        name = self.ruleset_name
         with ENGINE_LOCK:
             _delete_retired()
             self._box[0] = fired
+            sid = str(next(_sids))
             try:
-                for name in self.ruleset_names:
-                    sid = str(next(_sids))
-                    try:
-                        state = self._host.assert_fact(
-                            name, {"sid": sid, "id": "facts", **DISCRIMINATOR, **message}
-                        )
-                    except durable_engine.MessageNotHandledException as exc:
-                        raise EngineFailure(f"no rule handled the facts in {name}") from exc
-                    finally:
-                        self._host.delete_state(name, sid)
-                    if isinstance(state, dict) and state.get("exception"):
-                        raise EngineFailure(f"a rule action failed: {state['exception']}")
+                state = self._host.assert_fact(
+                    name, {"sid": sid, "id": "facts", **DISCRIMINATOR, **message}
+                )
+            except durable_engine.MessageNotHandledException as exc:
+                raise EngineFailure(f"no rule handled the facts in {name}") from exc
             finally:
+                self._host.delete_state(name, sid)
                 self._box[0] = None
+            if isinstance(state, dict) and state.get("exception"):
+                raise EngineFailure(f"a rule action failed: {state['exception']}")
         return fired
 
 

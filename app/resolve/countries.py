@@ -67,7 +67,7 @@ class Suggestions:
     (about 130 us each for a country; docs/benchmarks.md). Each call gets its own copies."""
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[str, int], tuple[tuple[tuple[str, str], ...], ...]] = {}
+        self._kept: dict[tuple[str, int], list[dict[str, str]]] = {}
 
     def get(
         self, text: str, limit: int, make: Callable[[str, int], list[dict[str, str]]]
@@ -75,7 +75,7 @@ class Suggestions:
         key = (text, limit)
         kept = self._kept.get(key)
         if kept is None:
-            kept = tuple(tuple(choice.items()) for choice in make(text, limit))
+            kept = make(text, limit)  # never handed out itself: callers get copies
             if len(self._kept) >= SUGGESTIONS_KEPT:
                 self._kept.clear()
             self._kept[key] = kept
