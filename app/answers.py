@@ -64,6 +64,10 @@ def _shape(question: Question) -> Shape:
 #: values, which the collector stops tracking (not a class or a NamedTuple, which it always
 #: tracks): a server keeps 20,000 of them (see app.world).
 _Template = tuple[bytes, dt.date, bool]
+#: A question's fields and the index of its interval (a flat tuple: see AnswerCache).
+_IntervalKey = tuple[str, str, str, dt.date | None, str | None, int]
+#: A question's fields, the day asked about and today.
+_DayKey = tuple[str, str, str, dt.date | None, str | None, dt.date, dt.date]
 
 
 class AnswerCache:
@@ -75,8 +79,12 @@ class AnswerCache:
         self.checker = checker
         self._bounds_of = bounds
         self._bounds: dict[Shape, tuple[dt.date, ...]] = {}
-        self._templates: OrderedDict[tuple[Question, int], _Template] = OrderedDict()
-        self._days: OrderedDict[tuple[Question, dt.date, dt.date], bytes] = OrderedDict()
+        #: Keyed by flat tuples (the question's fields, then the interval's index or the day
+        #: and today): atomic values only, which one collection stops tracking. A key holding
+        #: the question as a tuple of its own stayed tracked after a collection that reached it
+        #: before the question inside it (the order varies); the next one untracked it.
+        self._templates: OrderedDict[_IntervalKey, _Template] = OrderedDict()
+        self._days: OrderedDict[_DayKey, bytes] = OrderedDict()
         self._lock = threading.Lock()
         #: (today, {day: the freshness block's JSON}): replaced whole when today changes, so a
         #: thread still on yesterday writes into yesterday's dict. Keyed by day alone (dates and
@@ -94,16 +102,17 @@ class AnswerCache:
         body = None
         with self._lock:
             if bounds is not None:
-                key = (question, bisect_right(bounds, day))
+                key = (*question, bisect_right(bounds, day))
                 found = self._templates.get(key)
                 if found is not None and found[2]:
                     self._templates.move_to_end(key)
                     self.hits += 1
                     body = found[0]
             if body is None:
-                exact = self._days.get((question, day, today))
+                day_key = (*question, day, today)
+                exact = self._days.get(day_key)
                 if exact is not None:
-                    self._days.move_to_end((question, day, today))
+                    self._days.move_to_end(day_key)
                     self.day_hits += 1
                 return exact
         return self.fill(body, day, today)
@@ -117,10 +126,10 @@ class AnswerCache:
             if len(self._bounds) >= SHAPES:  # bounded whatever names callers type
                 self._bounds.clear()
             self._bounds[shape] = bounds
-        key = (question, bisect_right(bounds, day))
+        key = (*question, bisect_right(bounds, day))
         with self._lock:
             self.misses += 1
-            self._days[(question, day, today)] = answer
+            self._days[(*question, day, today)] = answer
             if len(self._days) > DAYS:
                 self._days.popitem(last=False)
             found = self._templates.get(key)
@@ -152,7 +161,7 @@ class AnswerCache:
             return None
         index = bisect_right(bounds, day)
         with self._lock:
-            found = self._templates.get((question, index))
+            found = self._templates.get((*question, index))
         if found is None or found[2] or found[1] != day:
             return None
         for other in (day + ONE_DAY, day - ONE_DAY):
